@@ -1,0 +1,51 @@
+# The CMake helpers every part of StreamLab is built with: warnings, sanitizers, and one function
+# each to add a lesson, a unit test file and a benchmark program.
+
+# Warnings and sanitizers for one of StreamLab's own targets.
+function(streamlab_target_defaults target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow)
+  if(STREAMLAB_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+if(STREAMLAB_SANITIZE)
+  # Applied to everything in the tree so that the library, lessons and tests agree.
+  add_compile_options(-fsanitize=${STREAMLAB_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${STREAMLAB_SANITIZE})
+endif()
+
+# streamlab_add_lesson(NN_name): builds lessons/NN_name/main.cpp into the executable NN_name, links
+# the library, and registers the golden-output test golden.NN_name (label "golden").
+function(streamlab_add_lesson name)
+  add_executable(${name} main.cpp)
+  target_link_libraries(${name} PRIVATE streamlab::common ${ARGN})
+  streamlab_target_defaults(${name})
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${PROJECT_BINARY_DIR}/lessons")
+  add_dependencies(lessons ${name})
+  if(STREAMLAB_BUILD_TESTS)
+    add_test(NAME golden.${name}
+             COMMAND golden_check --expected "${PROJECT_SOURCE_DIR}/expected_output/${name}.txt"
+                     --received "${PROJECT_BINARY_DIR}/received/${name}.received.txt" -- $<TARGET_FILE:${name}>)
+    set_tests_properties(golden.${name} PROPERTIES LABELS golden TIMEOUT 300)
+  endif()
+endfunction()
+
+# streamlab_add_unit_test(tests/unit/test_NAME.cpp): one Catch2 executable per file, its test
+# cases registered with CTest as unit.NAME.<case> (label "unit").
+function(streamlab_add_unit_test source)
+  get_filename_component(stem ${source} NAME_WE)
+  string(REGEX REPLACE "^test_" "" concept ${stem})
+  add_executable(${stem} ${source})
+  target_link_libraries(${stem} PRIVATE streamlab_catch_main streamlab::common streamlab::asio ${ARGN})
+  streamlab_target_defaults(${stem})
+  catch_discover_tests(${stem} TEST_PREFIX "unit.${concept}." PROPERTIES LABELS unit TIMEOUT 300)
+endfunction()
+
+# streamlab_add_benchmark(NAME [libraries...]): bench/bench_NAME.cpp into the program bench_NAME.
+function(streamlab_add_benchmark name)
+  add_executable(bench_${name} bench_${name}.cpp)
+  target_link_libraries(bench_${name} PRIVATE streamlab::common benchmark::benchmark_main ${ARGN})
+  streamlab_target_defaults(bench_${name})
+  set_target_properties(bench_${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${PROJECT_BINARY_DIR}/bench")
+endfunction()

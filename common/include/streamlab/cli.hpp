@@ -1,0 +1,46 @@
+// Command-line handling shared by every lesson: --help exits 0, bad usage prints one line and exits 2.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace streamlab {
+
+/// Exit status for bad usage or unreadable input, in every lesson.
+inline constexpr int exit_usage = 2;
+
+/// Parses a lesson's command line with CLI11 and decides whether the lesson should go on.
+///
+/// Returns `std::nullopt` when the lesson should run, or the exit status to return from `main`:
+/// 0 after `--help` printed the usage on stdout, `exit_usage` (2) after a bad option printed one
+/// line on stderr, `NAME: error: MESSAGE (see --help)`.
+///
+/// **Example**
+/// \code
+/// int main(int argc, char** argv) {
+///   CLI::App app{"Streams records through a generator.", "01_basic_streaming"};
+///   int count = 1000;
+///   streamlab::add_count_option(app, "--count", count, "records to stream", 1'000'000);
+///   if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
+///   ...
+/// }
+/// \endcode
+std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const* argv);
+
+/// Prints `NAME: error: MESSAGE` on stderr and returns `exit_usage`, for errors found after
+/// parsing (an unreadable `--input`, say): `return streamlab::usage_error(app, "...");`
+int usage_error(const CLI::App& app, const std::string& message);
+
+/// Adds an integer option that must lie in [1, max]: zero, negative, non-numeric and too-large
+/// values are rejected by the parser with one clear line. The default is shown in `--help`.
+CLI::Option* add_count_option(CLI::App& app, const std::string& name, std::int64_t& value, const std::string& help,
+                              std::int64_t max);
+CLI::Option* add_count_option(CLI::App& app, const std::string& name, int& value, const std::string& help, int max);
+
+/// A CLI11 validator for a whole number in [low, high] with a message that says which rule failed.
+CLI::Validator whole_number_in(std::int64_t low, std::int64_t high);
+
+}  // namespace streamlab

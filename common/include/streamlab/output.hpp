@@ -1,0 +1,36 @@
+// Lesson printing: banners, section titles, bullets and measured values, the same in every lesson.
+#pragma once
+
+#include <string_view>
+
+namespace streamlab {
+
+/// Prints a lesson's opening banner: a rule of `=`, the title indented by two spaces, a rule.
+///
+/// **Example**
+/// \code
+/// streamlab::banner("Basic Streaming");
+/// streamlab::section("Why streaming matters");
+/// streamlab::bullet("Process data that doesn't fit in memory");
+/// streamlab::measured("Elapsed", 12.5, "ms");     //   Elapsed: 12.50 ms
+/// streamlab::next_lesson("02_batch_processing");
+/// \endcode
+void banner(std::string_view title);
+
+/// Prints a section title as `=== Title ===`, preceded by a blank line.
+void section(std::string_view title);
+
+/// Prints `  • text` (indent counts spaces before the bullet).
+void bullet(std::string_view text, int indent = 2);
+
+/// Prints one machine-dependent value on a line of its own: `  label: value unit`.
+///
+/// Everything a lesson measures (times, rates, memory, speed-ups) goes through this function, so
+/// that the golden file can match exactly these lines with a pattern and every other line exactly.
+/// `decimals` is the number of digits after the point; `unit` may be empty.
+void measured(std::string_view label, double value, std::string_view unit, int decimals = 2, int indent = 2);
+
+/// Prints the closing `Next:` line of a lesson, e.g. `Next: 02_batch_processing`.
+void next_lesson(std::string_view lesson);
+
+}  // namespace streamlab

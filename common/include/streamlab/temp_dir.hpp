@@ -1,0 +1,36 @@
+// TempDir: a private temporary folder that is removed with everything in it when it goes out of scope.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+namespace streamlab {
+
+/// A fresh folder under the system's temporary directory (`mkdtemp`), removed recursively by the
+/// destructor. Lessons write the data they need here, so they leave nothing behind; print paths
+/// relative to it (`relative(path)`) so the output does not depend on where it was made.
+///
+/// **Example**
+/// \code
+/// streamlab::TempDir dir{"lesson03"};
+/// auto csv = dir.path() / "data.csv";
+/// write_csv(csv);
+/// fmt::print("Wrote {}\n", dir.relative(csv));   // Wrote data.csv
+/// \endcode
+class TempDir {
+ public:
+  /// Creates `<tmp>/streamlab-<prefix>-XXXXXX`; throws std::system_error if it cannot.
+  explicit TempDir(std::string_view prefix = "streamlab");
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const noexcept { return path_; }
+  /// `file` relative to the folder, as a generic string (for printing).
+  std::string relative(const std::filesystem::path& file) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace streamlab

@@ -1,11 +1,10 @@
 #include "streamlab/line_reader.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
+#include "streamlab/input_file.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
@@ -14,21 +13,10 @@ namespace streamlab {
 
 namespace {
 constexpr std::size_t read_chunk = 64 * 1024;
-
-[[noreturn]] void fail(const std::string& name, const std::string& what) {
-  throw std::runtime_error(name + ": " + what);
-}
 }  // namespace
 
 LineReader LineReader::open(const std::filesystem::path& path, std::size_t max_line_bytes) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail(path.string(), std::strerror(errno));
-  struct stat info {};
-  if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
-    ::close(fd);
-    fail(path.string(), "is a directory, not a file");
-  }
-  return LineReader(fd, true, max_line_bytes, path.string());
+  return LineReader(open_input_file(path), true, max_line_bytes, path.string());
 }
 
 LineReader LineReader::from_fd(int fd, std::size_t max_line_bytes) {
@@ -42,9 +30,6 @@ LineReader LineReader::from_stdin(std::size_t max_line_bytes) {
 LineReader::LineReader(int fd, bool owns_fd, std::size_t max_line_bytes, std::string name)
     : fd_(fd), owns_fd_(owns_fd), name_(std::move(name)), max_line_bytes_(std::max<std::size_t>(max_line_bytes, 1)) {
   buffer_.resize(std::max(read_chunk, max_line_bytes_ + read_chunk));
-#ifdef POSIX_FADV_SEQUENTIAL
-  if (owns_fd_) ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);  // a hint; failure is harmless
-#endif
 }
 
 LineReader::LineReader(LineReader&& other) noexcept
@@ -88,19 +73,14 @@ bool LineReader::fill() {
     end_ -= begin_;
     begin_ = 0;
   }
-  for (;;) {
-    const ssize_t n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
-    if (n > 0) {
-      end_ += static_cast<std::size_t>(n);
-      bytes_read_ += static_cast<std::uint64_t>(n);
-      return true;
-    }
-    if (n == 0) {
-      eof_ = true;
-      return false;
-    }
-    if (errno != EINTR) fail(name_, std::string("read failed: ") + std::strerror(errno));
+  const std::size_t n = read_some(fd_, buffer_.data() + end_, buffer_.size() - end_, name_);
+  if (n == 0) {
+    eof_ = true;
+    return false;
   }
+  end_ += n;
+  bytes_read_ += n;
+  return true;
 }
 
 std::optional<Line> LineReader::next() {
@@ -132,20 +112,18 @@ std::optional<Line> LineReader::next() {
       const std::size_t keep = max_line_bytes_;
       for (;;) {
         end_ = keep;
-        const ssize_t n = ::read(fd_, buffer_.data() + keep, buffer_.size() - keep);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) fail(name_, std::string("read failed: ") + std::strerror(errno));
+        const std::size_t n = read_some(fd_, buffer_.data() + keep, buffer_.size() - keep, name_);
         if (n == 0) {
           eof_ = true;
           begin_ = end_ = 0;
           break;
         }
-        bytes_read_ += static_cast<std::uint64_t>(n);
-        const auto* found = static_cast<const char*>(std::memchr(buffer_.data() + keep, '\n', static_cast<std::size_t>(n)));
+        bytes_read_ += n;
+        const auto* found = static_cast<const char*>(std::memchr(buffer_.data() + keep, '\n', n));
         if (found != nullptr) {
           // Move what follows the newline right after the kept bytes, to be read next time.
           const std::size_t after = static_cast<std::size_t>(found - buffer_.data()) + 1;
-          const std::size_t rest = keep + static_cast<std::size_t>(n) - after;
+          const std::size_t rest = keep + n - after;
           // The kept line must stay valid for the caller, so the rest goes after it.
           std::memmove(buffer_.data() + keep, buffer_.data() + after, rest);
           begin_ = keep;

@@ -1,0 +1,448 @@
+#include "streamlab/csv.hpp"
+
+#include "streamlab/input_file.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+
+namespace streamlab {
+
+namespace {
+constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
+}
+
+CsvReader CsvReader::open(const std::filesystem::path& path, CsvOptions options) {
+  CsvReader reader(open_input_file(path), true, path.string(), options);
+  reader.start();
+  return reader;
+}
+
+CsvReader CsvReader::from_fd(int fd, CsvOptions options) {
+  CsvReader reader(fd, false, "fd " + std::to_string(fd), options);
+  reader.start();
+  return reader;
+}
+
+CsvReader CsvReader::from_stdin(CsvOptions options) {
+  CsvReader reader(STDIN_FILENO, false, "stdin", options);
+  reader.start();
+  return reader;
+}
+
+CsvReader CsvReader::from_string(std::string_view text, CsvOptions options) {
+  CsvReader reader(-1, false, "string", options);
+  reader.memory_ = text;
+  reader.start();
+  return reader;
+}
+
+CsvReader::CsvReader(int fd, bool owns_fd, std::string name, CsvOptions options)
+    : fd_(fd), owns_fd_(owns_fd), name_(std::move(name)), options_(options) {
+  const char d = options_.delimiter;
+  if (d == '"' || d == '\n' || d == '\r' || d == '\0') {
+    close();
+    throw std::invalid_argument("CsvReader: the delimiter cannot be a quote, a line break or NUL");
+  }
+  options_.max_record_bytes = std::max<std::size_t>(options_.max_record_bytes, 1);
+  options_.read_bytes = std::max<std::size_t>(options_.read_bytes, 1);
+  special_[static_cast<unsigned char>(d)] = true;
+  special_[static_cast<unsigned char>('\n')] = true;
+  special_[0] = true;
+  // A whole record (its line ending too) must fit, with room for one more read after it.
+  buffer_.resize(options_.max_record_bytes + 2 + options_.read_bytes);
+}
+
+CsvReader::CsvReader(CsvReader&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)),
+      owns_fd_(std::exchange(other.owns_fd_, false)),
+      memory_(other.memory_),
+      name_(std::move(other.name_)),
+      options_(other.options_),
+      special_(other.special_),
+      buffer_(std::move(other.buffer_)),
+      begin_(other.begin_),
+      end_(other.end_),
+      eof_(other.eof_),
+      empty_(other.empty_),
+      header_(std::move(other.header_)),
+      expected_fields_(other.expected_fields_),
+      fields_(std::move(other.fields_)),
+      unquoted_(std::move(other.unquoted_)),
+      long_text_(std::move(other.long_text_)),
+      raw_(other.raw_),
+      error_(other.error_),
+      record_line_(other.record_line_),
+      lines_(other.lines_),
+      bytes_read_(other.bytes_read_) {}
+
+CsvReader& CsvReader::operator=(CsvReader&& other) noexcept {
+  if (this != &other) {
+    close();
+    fd_ = std::exchange(other.fd_, -1);
+    owns_fd_ = std::exchange(other.owns_fd_, false);
+    memory_ = other.memory_;
+    name_ = std::move(other.name_);
+    options_ = other.options_;
+    special_ = other.special_;
+    buffer_ = std::move(other.buffer_);
+    begin_ = other.begin_;
+    end_ = other.end_;
+    eof_ = other.eof_;
+    empty_ = other.empty_;
+    header_ = std::move(other.header_);
+    expected_fields_ = other.expected_fields_;
+    fields_ = std::move(other.fields_);
+    unquoted_ = std::move(other.unquoted_);
+    long_text_ = std::move(other.long_text_);
+    raw_ = other.raw_;
+    error_ = other.error_;
+    record_line_ = other.record_line_;
+    lines_ = other.lines_;
+    bytes_read_ = other.bytes_read_;
+  }
+  return *this;
+}
+
+CsvReader::~CsvReader() { close(); }
+
+void CsvReader::close() noexcept {
+  if (owns_fd_ && fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  owns_fd_ = false;
+}
+
+std::size_t CsvReader::read_input(char* into, std::size_t size) {
+  if (fd_ < 0) {
+    const std::size_t n = std::min(size, memory_.size());
+    if (n > 0) std::memcpy(into, memory_.data(), n);
+    memory_.remove_prefix(n);
+    return n;
+  }
+  return read_some(fd_, into, size, name_);
+}
+
+bool CsvReader::fill() {
+  if (eof_) return false;
+  if (begin_ > 0) {  // move the unread tail to the front
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  const std::size_t room = std::min(buffer_.size() - end_, options_.read_bytes);
+  const std::size_t n = read_input(buffer_.data() + end_, room);
+  if (n == 0) {
+    eof_ = true;
+    return false;
+  }
+  end_ += n;
+  bytes_read_ += n;
+  return true;
+}
+
+void CsvReader::start() {
+  while (end_ - begin_ < utf8_bom.size() && fill()) {
+  }
+  if (std::string_view(buffer_.data() + begin_, end_ - begin_).starts_with(utf8_bom)) begin_ += utf8_bom.size();
+  if (!options_.has_header) return;
+  Scan result = Scan::blank;
+  while ((result = scan()) == Scan::blank) {
+  }
+  if (result == Scan::end) return;
+  empty_ = false;
+  if (error_) {
+    throw std::runtime_error(name_ + ": line " + std::to_string(record_line_) + ": bad header row (" +
+                             std::string(row_error_text(*error_)) + ")");
+  }
+  header_.assign(fields_.begin(), fields_.end());
+  expected_fields_ = header_.size();
+}
+
+std::optional<std::size_t> CsvReader::column(std::string_view name) const noexcept {
+  for (std::size_t i = 0; i < header_.size(); ++i) {
+    if (header_[i] == name) return i;
+  }
+  return std::nullopt;
+}
+
+std::size_t CsvReader::require_column(std::string_view name) const {
+  if (auto index = column(name)) return *index;
+  std::string known;
+  for (const auto& column_name : header_) known += (known.empty() ? "" : ", ") + column_name;
+  throw std::runtime_error(name_ + ": no column named '" + std::string(name) + "' (columns: " +
+                           (known.empty() ? "none" : known) + ")");
+}
+
+std::optional<CsvRow> CsvReader::next() {
+  for (;;) {
+    const Scan result = scan();
+    if (result == Scan::end) return std::nullopt;
+    if (result == Scan::blank) continue;
+    empty_ = false;
+    if (!error_) {
+      if (expected_fields_ == 0) {
+        expected_fields_ = fields_.size();
+      } else if (fields_.size() != expected_fields_) {
+        error_ = RowError::wrong_field_count;
+      }
+    }
+    return CsvRow(fields_, raw_, record_line_, error_);
+  }
+}
+
+void CsvReader::skip_rest_of_line(std::size_t from) {
+  begin_ = from;
+  for (;;) {
+    const char* start = buffer_.data() + begin_;
+    const auto* newline = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_));
+    if (newline != nullptr) {
+      begin_ = static_cast<std::size_t>(newline - buffer_.data()) + 1;
+      ++lines_;
+      return;
+    }
+    begin_ = end_;
+    if (!fill()) {
+      ++lines_;  // the last line had no newline
+      return;
+    }
+  }
+}
+
+// Scans one record starting at begin_. The record must lie whole in the buffer: when the scan runs
+// into the end of the buffered bytes it reads more and starts the record again (records are short
+// next to a read, so rescanning costs little). A record cannot grow past max_record_bytes, so the
+// buffer never grows.
+CsvReader::Scan CsvReader::scan() {
+  const char delimiter = options_.delimiter;
+  const std::size_t max_bytes = options_.max_record_bytes;
+  for (;;) {
+    char* const base = buffer_.data();
+    char* const record = base + begin_;
+    const bool capped = end_ - begin_ > max_bytes + 2;  // longer than any record with its "\r\n"
+    char* const limit = capped ? record + max_bytes + 2 : base + end_;
+    const bool at_eof = eof_ && !capped;  // no byte will follow `limit`
+    fields_.clear();
+    unquoted_.clear();
+    error_.reset();
+    bool nul = false;
+    bool open_quote = false;
+    std::uint64_t inner_newlines = 0;
+    char* p = record;
+    bool need_more = false;
+
+    for (;;) {  // one field per iteration
+      char* field_begin = p;
+      char* field_end = nullptr;
+      bool use_unquoted = false;
+      if (p < limit && *p == '"') {
+        ++p;
+        char* const content = p;
+        bool doubled = false;
+        for (;;) {
+          while (p < limit && *p != '"') {
+            if (*p == '\n') {
+              ++inner_newlines;
+            } else if (*p == '\0') {
+              nul = true;
+            }
+            ++p;
+          }
+          if (p == limit) break;                           // still inside the quotes
+          if (p + 1 == limit && !at_eof) { p = limit; break; }  // is it `""`? need the next byte
+          if (p + 1 < limit && p[1] == '"') {
+            doubled = true;
+            p += 2;
+            continue;
+          }
+          break;  // the closing quote
+        }
+        if (p == limit) {
+          if (!at_eof) {
+            need_more = true;
+            break;
+          }
+          open_quote = true;  // the input ended inside the quotes
+          field_begin = content;
+          field_end = limit;
+        } else {
+          char* const closing = p++;
+          // Text after the closing quote (not RFC 4180) is kept, as Python's csv module does.
+          char* const tail = p;
+          for (;;) {
+            while (p < limit && !special_[static_cast<unsigned char>(*p)]) ++p;
+            if (p < limit && *p == '\0') {
+              nul = true;
+              ++p;
+              continue;
+            }
+            break;
+          }
+          if (p == limit && !at_eof) {
+            need_more = true;
+            break;
+          }
+          char* tail_end = p;
+          if (p < limit && *p == '\n' && tail_end > tail && tail_end[-1] == '\r') --tail_end;
+          if (p == limit && tail_end > tail && tail_end[-1] == '\r') --tail_end;
+          if (!doubled && tail_end == tail) {
+            field_begin = content;
+            field_end = closing;
+          } else {
+            if (unquoted_.capacity() < max_bytes + 2) unquoted_.reserve(max_bytes + 2);  // views must not move
+            const std::size_t at = unquoted_.size();
+            for (const char* q = content; q < closing; ++q) {
+              unquoted_.push_back(*q);
+              if (*q == '"') ++q;  // the second quote of a doubled pair
+            }
+            unquoted_.append(tail, tail_end);
+            fields_.emplace_back(unquoted_.data() + at, unquoted_.size() - at);
+            use_unquoted = true;
+          }
+        }
+      } else {
+        for (;;) {
+          while (p < limit && !special_[static_cast<unsigned char>(*p)]) ++p;
+          if (p < limit && *p == '\0') {
+            nul = true;
+            ++p;
+            continue;
+          }
+          break;
+        }
+        if (p == limit && !at_eof) {
+          need_more = true;
+          break;
+        }
+        field_end = p;
+        const bool line_end = p == limit || *p == '\n';
+        if (line_end && field_end > field_begin && field_end[-1] == '\r') --field_end;
+      }
+      if (!use_unquoted) fields_.emplace_back(field_begin, static_cast<std::size_t>(field_end - field_begin));
+      if (p < limit && *p == delimiter) {
+        ++p;
+        continue;
+      }
+      break;  // at '\n' or the end of the input
+    }
+
+    if (need_more) {
+      if (capped) {  // no end within max_record_bytes: too long
+        const std::size_t keep = std::min(max_bytes, BadRow::max_text_bytes);
+        long_text_.assign(record, keep);
+        record_line_ = lines_ + 1;
+        for (const char* q = record; q < limit; ++q) lines_ += (*q == '\n') ? 1 : 0;
+        skip_rest_of_line(static_cast<std::size_t>(limit - base));
+        fields_.clear();
+        raw_ = long_text_;
+        error_ = RowError::line_too_long;
+        return Scan::record;
+      }
+      fill();  // at the end of the input the next pass sees at_eof
+      continue;
+    }
+
+    // The record ends at p: a '\n', or the end of the input.
+    const bool newline = p < limit;
+    if (!newline && p == record && fields_.size() == 1) {
+      begin_ = end_;
+      return Scan::end;  // nothing left
+    }
+    std::size_t length = static_cast<std::size_t>(p - record);
+    if (length > 0 && record[length - 1] == '\r' && !open_quote) --length;
+    record_line_ = lines_ + 1;
+    lines_ += inner_newlines + 1;
+    begin_ = static_cast<std::size_t>(p - base) + (newline ? 1 : 0);
+    raw_ = std::string_view(record, length);
+    if (length > max_bytes) {
+      long_text_.assign(record, std::min(length, BadRow::max_text_bytes));
+      raw_ = long_text_;
+      fields_.clear();
+      error_ = RowError::line_too_long;
+      return Scan::record;
+    }
+    if (length == 0) return Scan::blank;
+    if (nul) {
+      error_ = RowError::nul_byte;
+    } else if (open_quote) {
+      error_ = RowError::unterminated_quote;
+    }
+    return Scan::record;
+  }
+}
+
+const std::vector<double>& CsvChunk::column(std::string_view name) const {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return columns[i];
+  }
+  throw std::out_of_range("CsvChunk: no numeric column named '" + std::string(name) + "'");
+}
+
+Generator<CsvChunk> chunks(CsvReader reader, std::size_t records_per_chunk, std::vector<std::string> numeric_columns) {
+  records_per_chunk = std::max<std::size_t>(records_per_chunk, 1);
+  std::vector<std::size_t> indices;
+  bool decided = false;
+  if (!numeric_columns.empty()) {
+    for (const auto& name : numeric_columns) indices.push_back(reader.require_column(name));
+    decided = true;
+  }
+  std::vector<std::string> names = numeric_columns;
+  CsvChunk chunk;
+  std::size_t records = 0;
+  // The consumer may have moved from the chunk: give it back its shape before reusing it.
+  auto reset = [&] {
+    chunk.rows = 0;
+    chunk.first_line = 0;
+    chunk.bad_rows.clear();
+    if (chunk.names != names) chunk.names = names;
+    chunk.columns.resize(names.size());
+    for (auto& column : chunk.columns) column.clear();
+    records = 0;
+  };
+  reset();
+  while (auto row = reader.next()) {
+    if (records == 0) chunk.first_line = row->line();
+    ++records;
+    if (!row->ok()) {
+      chunk.bad_rows.push_back(row->to_bad_row());
+    } else {
+      if (!decided) {
+        // The first well-formed row decides which columns are numeric.
+        for (std::size_t i = 0; i < row->size(); ++i) {
+          const auto error = row->get<double>(i).error;
+          if (error == RowError::not_a_number || error == RowError::empty_field) continue;
+          indices.push_back(i);
+          names.push_back(i < reader.header().size() ? reader.header()[i] : "column " + std::to_string(i + 1));
+        }
+        chunk.names = names;
+        chunk.columns.resize(names.size());
+        decided = true;
+      }
+      std::optional<RowError> error;
+      for (std::size_t c = 0; c < indices.size() && !error; ++c) {
+        const auto field = row->get<double>(indices[c]);
+        if (field.error) {
+          error = field.error;
+        } else {
+          chunk.columns[c].push_back(field.value);
+        }
+      }
+      if (error) {
+        for (auto& column : chunk.columns) column.resize(chunk.rows);  // undo this row's values
+        chunk.bad_rows.push_back(row->to_bad_row(*error));
+      } else {
+        ++chunk.rows;
+      }
+    }
+    if (records == records_per_chunk) {
+      co_yield std::move(chunk);  // hands out the chunk itself, no copy
+      ++chunk.index;
+      reset();
+    }
+  }
+  if (records > 0) co_yield std::move(chunk);
+}
+
+}  // namespace streamlab

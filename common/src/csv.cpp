@@ -357,7 +357,7 @@ CsvReader::Scan CsvReader::scan() {
     begin_ = static_cast<std::size_t>(p - base) + (newline ? 1 : 0);
     raw_ = std::string_view(record, length);
     if (length > max_bytes) {
-      long_text_.assign(record, std::min(length, BadRow::max_text_bytes));
+      long_text_.assign(record, std::min({length, max_bytes, BadRow::max_text_bytes}));  // as when capped
       raw_ = long_text_;
       fields_.clear();
       error_ = RowError::line_too_long;

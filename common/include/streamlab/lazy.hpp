@@ -1,0 +1,133 @@
+// Lazy loading: a value computed on first access, and a sharded dataset that keeps only a few shards loaded.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace streamlab {
+
+/// A value made by `make()` the first time it is asked for, and only once, even when several
+/// threads ask at the same moment (`std::call_once`: the others wait for the first). If `make()`
+/// throws, nothing is stored and the exception reaches the caller; the next access tries again.
+/// Neither copyable nor movable (other threads may be waiting on it); hold it by reference.
+///
+/// **Example**
+/// \code
+/// streamlab::Lazy<Model> model{[] { return load_model("weights.bin"); }};
+/// if (needed) predict(model.get());   // loaded here, on first use, or never
+/// \endcode
+template <typename T>
+class Lazy {
+ public:
+  explicit Lazy(std::function<T()> make) : make_(std::move(make)) {}
+  Lazy(const Lazy&) = delete;
+  Lazy& operator=(const Lazy&) = delete;
+
+  /// The value, made now if this is the first access.
+  const T& get() {
+    std::call_once(once_, [this] {
+      value_.emplace(make_());
+      loaded_.store(true, std::memory_order_release);
+    });
+    return *value_;
+  }
+  const T& operator*() { return get(); }
+  const T* operator->() { return &get(); }
+
+  /// Whether the value has been made (it never is if nobody asks).
+  bool loaded() const noexcept { return loaded_.load(std::memory_order_acquire); }
+
+ private:
+  std::function<T()> make_;
+  std::once_flag once_;
+  std::optional<T> value_;
+  std::atomic<bool> loaded_{false};
+};
+
+/// A dataset split into shards that are loaded on demand by `load(index)`, of which at most
+/// `max_resident` stay in memory: asking for one more evicts the least recently used. Memory is
+/// bounded by max_resident shards whatever the dataset's size (plus shards callers still hold:
+/// a shard is a shared_ptr, so evicting it never pulls it from under a caller).
+///
+/// Thread-safe: one mutex guards the cache, and a load runs under it, so each shard is loaded
+/// once even when threads ask for it together (loads are serialised; fine for a teaching cache).
+///
+/// **Example**
+/// \code
+/// streamlab::ShardedDataset<std::vector<float>> dataset{100, 2, [](std::size_t i) { return read_shard(i); }};
+/// auto shard = dataset.shard(42);     // loaded now; at most two shards are ever held
+/// \endcode
+template <typename T>
+class ShardedDataset {
+ public:
+  using Loader = std::function<T(std::size_t index)>;
+
+  /// Throws std::invalid_argument if max_resident is 0 or load is empty.
+  ShardedDataset(std::size_t shard_count, std::size_t max_resident, Loader load)
+      : shard_count_(shard_count), max_resident_(max_resident), load_(std::move(load)) {
+    if (max_resident_ == 0) throw std::invalid_argument("ShardedDataset: max_resident must be at least 1");
+    if (!load_) throw std::invalid_argument("ShardedDataset: no loader");
+  }
+
+  /// Shard `index`, loaded now if it is not in memory; throws std::out_of_range past the end.
+  std::shared_ptr<const T> shard(std::size_t index) {
+    if (index >= shard_count_) {
+      throw std::out_of_range("ShardedDataset: shard " + std::to_string(index) + " of " + std::to_string(shard_count_));
+    }
+    std::lock_guard lock(mutex_);
+    for (auto it = resident_.begin(); it != resident_.end(); ++it) {
+      if (it->first == index) {
+        resident_.splice(resident_.begin(), resident_, it);  // now the most recently used
+        return resident_.front().second;
+      }
+    }
+    auto loaded = std::make_shared<const T>(load_(index));
+    ++loads_;
+    if (resident_.size() == max_resident_) {
+      resident_.pop_back();
+      ++evictions_;
+    }
+    resident_.emplace_front(index, loaded);
+    return loaded;
+  }
+
+  std::size_t shard_count() const noexcept { return shard_count_; }
+  std::size_t max_resident() const noexcept { return max_resident_; }
+  /// How many times a shard was loaded (a shard evicted and asked for again counts twice).
+  std::uint64_t loads() const {
+    std::lock_guard lock(mutex_);
+    return loads_;
+  }
+  std::uint64_t evictions() const {
+    std::lock_guard lock(mutex_);
+    return evictions_;
+  }
+  /// The shards in memory, most recently used first.
+  std::vector<std::size_t> resident() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::size_t> indices;
+    for (const auto& entry : resident_) indices.push_back(entry.first);
+    return indices;
+  }
+
+ private:
+  std::size_t shard_count_;
+  std::size_t max_resident_;
+  Loader load_;
+  mutable std::mutex mutex_;
+  std::list<std::pair<std::size_t, std::shared_ptr<const T>>> resident_;  // front: most recently used
+  std::uint64_t loads_ = 0;
+  std::uint64_t evictions_ = 0;
+};
+
+}  // namespace streamlab

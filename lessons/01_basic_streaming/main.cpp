@@ -156,8 +156,8 @@ void process_before_download_finishes(const Options& options) {
   fmt::print("Records processed: {} of {}\n", processed, options.count);
   streamlab::measured("First record processed after", first_record_ms, "ms");
   streamlab::measured("All records processed after", all_records_ms, "ms");
-  streamlab::measured("Records processed before the producer finished", static_cast<double>(processed_before_producer_finished),
-                      "", 0);
+  streamlab::measured("Records processed before the producer finished",
+                      static_cast<double>(processed_before_producer_finished), "", 0);
 }
 
 // Streams the student's own lines from stdin: `seq 5 | 01_basic_streaming --stdin`.
@@ -173,7 +173,8 @@ int stream_stdin(const Options& options) {
       fmt::print("  Streaming: line {}: {}\n", line->number, line->text);
     }
   }
-  if (static_cast<std::int64_t>(lines) > options.show) fmt::print("  ... ({} more lines)\n", lines - static_cast<std::uint64_t>(options.show));
+  if (static_cast<std::int64_t>(lines) > options.show)
+    fmt::print("  ... ({} more lines)\n", lines - static_cast<std::uint64_t>(options.show));
   fmt::print("Streamed {} lines ({} bytes), one at a time.\n", lines, reader.bytes_read());
   if (cut > 0) fmt::print("{} lines were longer than 1 MiB and were cut.\n", cut);
   return 0;
@@ -182,15 +183,17 @@ int stream_stdin(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Lesson 01: stream records through a C++20 generator, and process a pipe while it is still being written.",
-               "01_basic_streaming"};
+  CLI::App app{
+      "Lesson 01: stream records through a C++20 generator, and process a pipe while it is still being written.",
+      "01_basic_streaming"};
   Options options;
   streamlab::add_count_option(app, "--count", options.count, "records to stream", std::int64_t{10'000'000});
   app.add_option("--show", options.show, "records to print at the start of the stream")
       ->check(streamlab::whole_number_in(0, 1000))
       ->capture_default_str();
   app.add_option("--seed", options.seed, "seed for the records' values")->capture_default_str();
-  streamlab::add_count_option(app, "--pieces", options.pieces, "pieces the producer writes the pipe in", std::int64_t{1000});
+  streamlab::add_count_option(app, "--pieces", options.pieces, "pieces the producer writes the pipe in",
+                              std::int64_t{1000});
   app.add_option("--piece-delay-ms", options.piece_delay_ms, "pause between two pieces, in milliseconds")
       ->check(streamlab::whole_number_in(0, 1000))
       ->capture_default_str();

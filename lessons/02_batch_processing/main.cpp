@@ -81,8 +81,8 @@ void process_in_batches(const Options& options) {
   std::int64_t batches = 0;
   std::int64_t processed = 0;
   std::size_t last_size = 0;
-  for (const std::vector<Item>& batch : streamlab::batched(items(options.items, options.seed),
-                                                           static_cast<std::size_t>(options.batch_size))) {
+  for (const std::vector<Item>& batch :
+       streamlab::batched(items(options.items, options.seed), static_cast<std::size_t>(options.batch_size))) {
     ++batches;
     processed += static_cast<std::int64_t>(batch.size());
     last_size = batch.size();
@@ -152,8 +152,8 @@ int main(int argc, char** argv) {
   app.add_option("--show", options.show, "batches to print before the '...'")
       ->check(streamlab::whole_number_in(0, 1000))
       ->capture_default_str();
-  streamlab::add_count_option(app, "--calls-items", options.calls_items, "items scored in the per-item vs per-batch comparison",
-                              std::int64_t{10'000'000});
+  streamlab::add_count_option(app, "--calls-items", options.calls_items,
+                              "items scored in the per-item vs per-batch comparison", std::int64_t{10'000'000});
   app.add_option("--seed", options.seed, "seed for the items' features")->capture_default_str();
   if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
 

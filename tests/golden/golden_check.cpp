@@ -183,7 +183,8 @@ std::vector<Step> align(const std::vector<LineMatcher>& expected, const std::vec
 void print_unified_diff(const std::vector<Step>& steps, const std::vector<LineMatcher>& expected,
                         const std::vector<std::string>& received, const Options& options) {
   constexpr std::size_t context = 3;
-  fmt::print("--- {}\n+++ {}\n", options.expected_path, options.received_path.empty() ? "(printed)" : options.received_path);
+  fmt::print("--- {}\n+++ {}\n", options.expected_path,
+             options.received_path.empty() ? "(printed)" : options.received_path);
   std::size_t k = 0;
   while (k < steps.size()) {
     if (steps[k].kind == Step::same) {

@@ -113,7 +113,9 @@ class LineMatcher {
     std::size_t pos = 0;
     while (pos < line.size()) {
       const std::size_t open = line.find("{{", pos);
-      const std::size_t close = open == std::string::npos ? std::string::npos : line.find("}}", open + 2);
+      std::size_t close = open == std::string::npos ? std::string::npos : line.find("}}", open + 2);
+      // A pattern may end in a brace of its own, as in {{[0-9]{2}}}: the hole ends at the last "}}".
+      while (close != std::string::npos && close + 2 < line.size() && line[close + 2] == '}') ++close;
       if (close == std::string::npos) {
         pattern += escape(line.substr(pos));
         break;
@@ -168,10 +170,10 @@ std::vector<Step> align(const std::vector<LineMatcher>& expected, const std::vec
   while (i < n || j < m) {
     if (i < n && j < m && expected[i].matches(received[j])) {
       steps.push_back({Step::same, i++, j++});
-    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      steps.push_back({Step::added, i, j++});
+    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      steps.push_back({Step::removed, i++, j});  // removals first, as diff -u shows them
     } else {
-      steps.push_back({Step::removed, i++, j});
+      steps.push_back({Step::added, i, j++});
     }
   }
   return steps;
@@ -181,7 +183,8 @@ std::vector<Step> align(const std::vector<LineMatcher>& expected, const std::vec
 void print_unified_diff(const std::vector<Step>& steps, const std::vector<LineMatcher>& expected,
                         const std::vector<std::string>& received, const Options& options) {
   constexpr std::size_t context = 3;
-  fmt::print("--- {}\n+++ {}\n", options.expected_path, options.received_path.empty() ? "(printed)" : options.received_path);
+  fmt::print("--- {}\n+++ {}\n", options.expected_path,
+             options.received_path.empty() ? "(printed)" : options.received_path);
   std::size_t k = 0;
   while (k < steps.size()) {
     if (steps[k].kind == Step::same) {

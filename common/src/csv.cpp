@@ -172,8 +172,8 @@ std::size_t CsvReader::require_column(std::string_view name) const {
   if (auto index = column(name)) return *index;
   std::string known;
   for (const auto& column_name : header_) known += (known.empty() ? "" : ", ") + column_name;
-  throw std::runtime_error(name_ + ": no column named '" + std::string(name) + "' (columns: " +
-                           (known.empty() ? "none" : known) + ")");
+  throw std::runtime_error(name_ + ": no column named '" + std::string(name) +
+                           "' (columns: " + (known.empty() ? "none" : known) + ")");
 }
 
 std::optional<CsvRow> CsvReader::next() {
@@ -250,8 +250,11 @@ CsvReader::Scan CsvReader::scan() {
             }
             ++p;
           }
-          if (p == limit) break;                           // still inside the quotes
-          if (p + 1 == limit && !at_eof) { p = limit; break; }  // is it `""`? need the next byte
+          if (p == limit) break;  // still inside the quotes
+          if (p + 1 == limit && !at_eof) {
+            p = limit;
+            break;
+          }  // is it `""`? need the next byte
           if (p + 1 < limit && p[1] == '"') {
             doubled = true;
             p += 2;

@@ -139,10 +139,10 @@ TEST_CASE("another delimiter") {
 TEST_CASE("bad rows are values with line number and reason, and the stream goes on") {
   std::string input =
       "a,b\n"
-      "1,2\n"      // 2 good
-      "1,2,3\n"    // 3 wrong_field_count
-      "4\n"        // 4 wrong_field_count
-      "5,6\n";     // 5 good
+      "1,2\n"                               // 2 good
+      "1,2,3\n"                             // 3 wrong_field_count
+      "4\n"                                 // 4 wrong_field_count
+      "5,6\n";                              // 5 good
   input += std::string_view("x,\0y\n", 5);  // 6 nul_byte
   input +=
       "7,8\n"        // 7 good
@@ -293,7 +293,8 @@ TEST_CASE("a quoted field across the 128 KiB buffer boundary of a real file") {
 
 TEST_CASE("files: missing, a directory, and a pipe") {
   streamlab::TempDir dir{"test"};
-  CHECK_THROWS_WITH(CsvReader::open(dir.path() / "missing.csv"), Catch::Matchers::EndsWith("missing.csv: No such file or directory"));
+  CHECK_THROWS_WITH(CsvReader::open(dir.path() / "missing.csv"),
+                    Catch::Matchers::EndsWith("missing.csv: No such file or directory"));
   CHECK_THROWS_WITH(CsvReader::open(dir.path()), Catch::Matchers::EndsWith(": is a directory, not a file"));
 
   int fds[2];
@@ -330,7 +331,8 @@ TEST_CASE("a moved reader goes on where the other stopped") {
 
 TEST_CASE("chunks: column-oriented blocks of rows, bad rows reported with them") {
   std::string input = "time,name,value\n";
-  for (int i = 0; i < 25; ++i) input += std::to_string(i) + ",n" + std::to_string(i) + "," + std::to_string(i * 2) + "\n";
+  for (int i = 0; i < 25; ++i)
+    input += std::to_string(i) + ",n" + std::to_string(i) + "," + std::to_string(i * 2) + "\n";
   input += "25,bad,abc\n26,x\n27,y,nan\n";
   std::vector<std::size_t> rows;
   std::vector<std::size_t> bad;

@@ -13,7 +13,8 @@ using streamlab::MappedFile;
 namespace {
 
 template <typename T>
-std::filesystem::path write_values(const streamlab::TempDir& dir, const std::string& name, const std::vector<T>& values) {
+std::filesystem::path write_values(const streamlab::TempDir& dir, const std::string& name,
+                                   const std::vector<T>& values) {
   auto path = dir.path() / name;
   std::ofstream(path, std::ios::binary)
       .write(reinterpret_cast<const char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(T)));

@@ -37,7 +37,7 @@ inline constexpr std::size_t row_error_count = 8;
 
 /// Every RowError, in declaration order (for printing counts by reason).
 inline constexpr std::array<RowError, row_error_count> all_row_errors = {
-    RowError::wrong_field_count, RowError::empty_field,   RowError::not_a_number,  RowError::out_of_range,
+    RowError::wrong_field_count, RowError::empty_field,        RowError::not_a_number,  RowError::out_of_range,
     RowError::non_finite,        RowError::unterminated_quote, RowError::line_too_long, RowError::nul_byte};
 
 /// The position of `error` in all_row_errors, for arrays of counters.
@@ -46,7 +46,7 @@ constexpr std::size_t row_error_index(RowError error) noexcept { return static_c
 /// The stable machine name of a reason, e.g. `not_a_number`.
 constexpr std::string_view row_error_name(RowError error) noexcept {
   constexpr std::array<std::string_view, row_error_count> names = {
-      "wrong_field_count", "empty_field",   "not_a_number", "out_of_range",
+      "wrong_field_count", "empty_field",        "not_a_number",  "out_of_range",
       "non_finite",        "unterminated_quote", "line_too_long", "nul_byte"};
   return names[row_error_index(error)];
 }
@@ -54,8 +54,8 @@ constexpr std::string_view row_error_name(RowError error) noexcept {
 /// A short human description of a reason, e.g. `not a number`.
 constexpr std::string_view row_error_text(RowError error) noexcept {
   constexpr std::array<std::string_view, row_error_count> texts = {
-      "wrong number of fields", "empty field",          "not a number",       "number out of range",
-      "NaN or infinity",        "unterminated quote",   "line too long",      "NUL byte"};
+      "wrong number of fields", "empty field",        "not a number",  "number out of range",
+      "NaN or infinity",        "unterminated quote", "line too long", "NUL byte"};
   return texts[row_error_index(error)];
 }
 
@@ -82,8 +82,8 @@ struct Field {
 /// Reasons: empty_field; not_a_number (text, or trailing junk such as `12abc`); out_of_range
 /// (too large for T, `1e400`, or a negative value for an unsigned T); non_finite (`nan`, `inf`).
 template <typename T>
-  requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>)
-Field<T> parse_field(std::string_view text) noexcept {
+requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) Field<T> parse_field(std::string_view text)
+noexcept {
   auto is_blank = [](char c) { return c == ' ' || c == '\t'; };
   while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_blank(text.back())) text.remove_suffix(1);
@@ -238,9 +238,9 @@ class CsvReader {
  private:
   enum class Scan { record, blank, end };
   CsvReader(int fd, bool owns_fd, std::string name, CsvOptions options);
-  void start();         // skips a BOM and reads the header
-  Scan scan();          // reads one record into fields_/raw_/error_
-  bool fill();          // more input into the buffer; false at the end of the input
+  void start();  // skips a BOM and reads the header
+  Scan scan();   // reads one record into fields_/raw_/error_
+  bool fill();   // more input into the buffer; false at the end of the input
   std::size_t read_input(char* into, std::size_t size);
   void skip_rest_of_line(std::size_t from);  // after a too-long record
   void close() noexcept;
@@ -259,7 +259,7 @@ class CsvReader {
   std::vector<std::string> header_;
   std::size_t expected_fields_ = 0;  // 0: not known yet
   std::vector<std::string_view> fields_;
-  std::string unquoted_;  // fields with "" or text after the closing quote, unescaped
+  std::string unquoted_;   // fields with "" or text after the closing quote, unescaped
   std::string long_text_;  // the capped text of a too-long record (its bytes leave the buffer)
   std::string_view raw_;
   std::optional<RowError> error_;
@@ -271,12 +271,12 @@ class CsvReader {
 /// A block of rows in column order, like a pandas DataFrame chunk: one vector of doubles per numeric
 /// column, and the bad rows met while the block was read.
 struct CsvChunk {
-  std::size_t index = 0;              ///< 0-based chunk number
-  std::uint64_t first_line = 0;       ///< line of the first record in the chunk
-  std::size_t rows = 0;               ///< good rows in the chunk (each column has this many values)
-  std::vector<std::string> names;     ///< numeric column names, in file order
+  std::size_t index = 0;                     ///< 0-based chunk number
+  std::uint64_t first_line = 0;              ///< line of the first record in the chunk
+  std::size_t rows = 0;                      ///< good rows in the chunk (each column has this many values)
+  std::vector<std::string> names;            ///< numeric column names, in file order
   std::vector<std::vector<double>> columns;  ///< columns[c][r]: the value of names[c] in good row r
-  std::vector<BadRow> bad_rows;       ///< rows skipped in this chunk, with their reasons
+  std::vector<BadRow> bad_rows;              ///< rows skipped in this chunk, with their reasons
 
   /// The values of the numeric column `name`; throws std::out_of_range if it is not one.
   const std::vector<double>& column(std::string_view name) const;

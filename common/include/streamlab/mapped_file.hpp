@@ -49,7 +49,7 @@ class MappedBytes {
 /// for (float x : data.values()) sum += x;                  // pages are read in as they are touched
 /// \endcode
 template <typename T>
-  requires std::is_trivially_copyable_v<T>
+requires std::is_trivially_copyable_v<T>
 class MappedFile {
  public:
   /// Maps `path`; throws std::runtime_error if it cannot be opened or mapped, or if its size is not

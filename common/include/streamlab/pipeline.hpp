@@ -43,10 +43,8 @@ class Stage {
   /// Applies the stage to `range` (a container is borrowed, so it must outlive the result; a
   /// Generator or other view is moved in).
   template <std::ranges::viewable_range R>
-    requires std::ranges::input_range<R>
-  auto operator()(R&& range) const {
-    return apply_(std::views::all(std::forward<R>(range)));
-  }
+  requires std::ranges::input_range<R>
+  auto operator()(R&& range) const { return apply_(std::views::all(std::forward<R>(range))); }
 
  private:
   std::string name_;
@@ -55,10 +53,8 @@ class Stage {
 
 /// `range | stage`: the stage applied to the range.
 template <std::ranges::viewable_range R, typename Apply>
-  requires std::ranges::input_range<R>
-auto operator|(R&& range, const Stage<Apply>& stage) {
-  return stage(std::forward<R>(range));
-}
+requires std::ranges::input_range<R>
+auto operator|(R&& range, const Stage<Apply>& stage) { return stage(std::forward<R>(range)); }
 
 /// `first | second`: one stage that runs `first`, then `second`.
 template <typename A, typename B>
@@ -129,7 +125,8 @@ inline auto take(std::size_t count) {
 /// A stage that calls `see(x)` on every element as it passes and yields it unchanged (for tracing).
 template <typename F>
 auto tap(std::string name, F see) {
-  return Stage(std::move(name), [see = std::move(see)](auto view) { return detail::tap_elements(std::move(view), see); });
+  return Stage(std::move(name),
+               [see = std::move(see)](auto view) { return detail::tap_elements(std::move(view), see); });
 }
 
 }  // namespace streamlab

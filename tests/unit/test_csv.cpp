@@ -437,5 +437,8 @@ TEST_CASE("streaming a 200 MB file keeps peak memory growth under 16 MB") {
   CHECK(bad_rows == 0);
   CHECK(sum > 0);
   CHECK(highest - baseline < limit);
-  CHECK(peak_after - std::max(peak_before, baseline) < limit);
+  // ru_maxrss and /proc/self/statm are counted differently (ru_maxrss is updated lazily), so the
+  // peak may read a little below the baseline: growth saturates at zero.
+  const std::uint64_t reference = std::max(peak_before, baseline);
+  CHECK((peak_after > reference ? peak_after - reference : 0) < limit);
 }

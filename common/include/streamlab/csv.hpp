@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -96,6 +97,20 @@ noexcept {
   if constexpr (std::is_floating_point_v<T>) {
     result = std::from_chars(first, last, field.value, std::chars_format::general);
   } else {
+    // Fast path: up to digits10 plain digits cannot overflow T, so no checks are needed per digit.
+    const bool minus = std::is_signed_v<T> && *first == '-';
+    const char* digits = minus ? first + 1 : first;
+    const auto count = static_cast<std::size_t>(last - digits);
+    if (count > 0 && count <= static_cast<std::size_t>(std::numeric_limits<T>::digits10)) {
+      T value = 0;
+      const char* p = digits;
+      for (; p < last && static_cast<unsigned char>(*p - '0') < 10; ++p)
+        value = static_cast<T>(value * 10 + static_cast<T>(*p - '0'));
+      if (p == last) {
+        field.value = minus ? static_cast<T>(-value) : value;
+        return field;
+      }
+    }
     result = std::from_chars(first, last, field.value, 10);
     if constexpr (std::is_unsigned_v<T>) {
       // from_chars rejects any '-' for unsigned types; a negative whole number is out of range, not text.

@@ -29,6 +29,7 @@ namespace streamlab {
 template <typename T>
 class Lazy {
  public:
+  /// Remembers how to make the value; does not call `make` yet.
   explicit Lazy(std::function<T()> make) : make_(std::move(make)) {}
   Lazy(const Lazy&) = delete;
   Lazy& operator=(const Lazy&) = delete;
@@ -41,7 +42,9 @@ class Lazy {
     });
     return *value_;
   }
+  /// The value (see get()).
   const T& operator*() { return get(); }
+  /// The value's members (see get()).
   const T* operator->() { return &get(); }
 
   /// Whether the value has been made (it never is if nobody asks).
@@ -70,6 +73,7 @@ class Lazy {
 template <typename T>
 class ShardedDataset {
  public:
+  /// Makes shard `index` (reads it from disk, say).
   using Loader = std::function<T(std::size_t index)>;
 
   /// Throws std::invalid_argument if max_resident is 0 or load is empty.
@@ -101,13 +105,16 @@ class ShardedDataset {
     return loaded;
   }
 
+  /// How many shards the dataset has.
   std::size_t shard_count() const noexcept { return shard_count_; }
+  /// The most shards kept in memory at once.
   std::size_t max_resident() const noexcept { return max_resident_; }
   /// How many times a shard was loaded (a shard evicted and asked for again counts twice).
   std::uint64_t loads() const {
     std::lock_guard lock(mutex_);
     return loads_;
   }
+  /// How many times a shard was dropped to make room for another.
   std::uint64_t evictions() const {
     std::lock_guard lock(mutex_);
     return evictions_;

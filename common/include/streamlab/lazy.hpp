@@ -17,7 +17,7 @@
 namespace streamlab {
 
 /// A value made by `make()` the first time it is asked for, and only once, even when several
-/// threads ask at the same moment (`std::call_once`: the others wait for the first). If `make()`
+/// threads ask at the same moment (the others wait for the first, on a mutex). If `make()`
 /// throws, nothing is stored and the exception reaches the caller; the next access tries again.
 /// Neither copyable nor movable (other threads may be waiting on it); hold it by reference.
 ///
@@ -36,10 +36,15 @@ class Lazy {
 
   /// The value, made now if this is the first access.
   const T& get() {
-    std::call_once(once_, [this] {
-      value_.emplace(make_());
-      loaded_.store(true, std::memory_order_release);
-    });
+    // Double-checked: once loaded, an access is one atomic load. Not std::call_once: libstdc++'s
+    // call_once cannot be left by an exception portably (GCC bug 66146; it hangs under TSan).
+    if (!loaded_.load(std::memory_order_acquire)) {
+      std::lock_guard lock(mutex_);
+      if (!loaded_.load(std::memory_order_relaxed)) {
+        value_.emplace(make_());  // if make_() throws, nothing is stored and the lock is released
+        loaded_.store(true, std::memory_order_release);
+      }
+    }
     return *value_;
   }
   /// The value (see get()).
@@ -52,7 +57,7 @@ class Lazy {
 
  private:
   std::function<T()> make_;
-  std::once_flag once_;
+  std::mutex mutex_;
   std::optional<T> value_;
   std::atomic<bool> loaded_{false};
 };

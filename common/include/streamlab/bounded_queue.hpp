@@ -129,7 +129,8 @@ class Ring {
 /// - `stats()` counts pushed, popped and dropped items and the high-water mark.
 ///
 /// Waiting threads sleep on condition variables (no spinning), and a thread is only notified when
-/// another one is actually waiting for what it did.
+/// another one is actually waiting for what it did. Destroy the queue only after every thread that
+/// uses it has returned from its last call (join them first).
 ///
 /// **Example**
 /// \code
@@ -221,6 +222,9 @@ class BoundedQueue {
 
   /// Ends the stream: every waiting producer and consumer wakes now; pushes from now on return
   /// `closed`; pops return the items still queued, then nothing. Closing twice is harmless.
+  /// Any thread may close, e.g. a stage that failed, to shut the whole pipeline down. It takes a
+  /// mutex, so it is not for a signal handler: on Ctrl-C, close from a thread (one that waits in
+  /// `sigwait`, say) instead.
   void close() {
     {
       std::lock_guard lock(mutex_);

@@ -129,8 +129,8 @@ class Ring {
 /// - `stats()` counts pushed, popped and dropped items and the high-water mark.
 ///
 /// Waiting threads sleep on condition variables (no spinning), and a thread is only notified when
-/// another one is actually waiting for what it did. Destroy the queue only after every thread that
-/// uses it has returned from its last call (join them first).
+/// another one is actually waiting for what it did. As with any object, destroy the queue only
+/// after every thread that uses it has returned from its last call.
 ///
 /// **Example**
 /// \code
@@ -226,10 +226,8 @@ class BoundedQueue {
   /// mutex, so it is not for a signal handler: on Ctrl-C, close from a thread (one that waits in
   /// `sigwait`, say) instead.
   void close() {
-    {
-      std::lock_guard lock(mutex_);
-      closed_ = true;
-    }
+    std::lock_guard lock(mutex_);
+    closed_ = true;
     not_empty_.notify_all();
     not_full_.notify_all();
   }
@@ -317,9 +315,10 @@ class BoundedQueue {
     ring_.push_back(std::forward<U>(item));
     ++pushed_;
     note_size();
-    const bool wake = waiting_consumers_ > 0;
-    lock.unlock();  // notify after unlocking: the woken consumer does not run into a held lock
-    if (wake) not_empty_.notify_one();
+    // Notified while the lock is held: measured on this project's machine this is faster than
+    // notifying after unlocking (the notifier cannot be preempted between the two), and a thread
+    // that returns from a call never touches the queue again, so the queue may then be destroyed.
+    if (waiting_consumers_ > 0) not_empty_.notify_one();
     return result;
   }
 
@@ -331,9 +330,7 @@ class BoundedQueue {
     if (ring_.empty()) return std::nullopt;  // closed and drained: the end of the stream
     std::optional<T> item{ring_.pop_front()};
     ++popped_;
-    const bool wake = waiting_producers_ > 0;
-    lock.unlock();
-    if (wake) not_full_.notify_one();
+    if (waiting_producers_ > 0) not_full_.notify_one();
     return item;
   }
 
@@ -373,7 +370,6 @@ class BoundedQueue {
       note_size();
     }
     const std::size_t waiting = waiting_consumers_;
-    lock.unlock();
     if (added_since_wake > 0 && waiting > 0) {
       if (added_since_wake == 1 || waiting == 1) {
         not_empty_.notify_one();
@@ -394,7 +390,6 @@ class BoundedQueue {
     for (std::size_t i = 0; i < count; ++i) out.push_back(ring_.pop_front());
     popped_ += count;
     const std::size_t waiting = waiting_producers_;
-    lock.unlock();
     if (count > 0 && waiting > 0) {
       if (count == 1 || waiting == 1) {
         not_full_.notify_one();

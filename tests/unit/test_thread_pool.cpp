@@ -64,7 +64,7 @@ TEST_CASE("the destructor finishes the queued work before joining") {
   CHECK(runs.load() == 50);
 }
 
-TEST_CASE("cancel_pending drops the tasks not started; their futures report a broken promise") {
+TEST_CASE("cancel_pending drops the tasks not started, and their futures report a broken promise") {
   std::latch started{1};
   std::latch release{1};
   std::atomic<int> runs{0};

@@ -42,7 +42,7 @@ struct Options {
   int workers = 4;          // threads of the I/O pool
   int latency_ms = 50;      // how long each simulated download waits
   int blocks = 16;          // blocks of numbers to search for primes (CPU-bound)
-  int block_size = 20'000;  // numbers per block
+  int block_size = 50'000;  // numbers per block
   int threads = static_cast<int>(streamlab::ThreadPool::default_thread_count());
   int records = 10;         // records for the crash demo
   int poison = 6;           // the record that crashes its worker (none if >= records)
@@ -123,7 +123,7 @@ void thread_pool_for_io(const Options& options) {
   fmt::print("Same bytes as one at a time: {}\n", pooled_bytes == sequential_bytes ? "yes" : "NO");
   streamlab::measured("One at a time", sequential_ms, "ms", 0);
   streamlab::measured(fmt::format("{} threads", options.workers), pooled_ms, "ms", 0);
-  streamlab::measured("Speed-up", sequential_ms / pooled_ms, "×", 1);
+  streamlab::measured("Speed-up", sequential_ms / pooled_ms, "x", 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -178,15 +178,16 @@ void threads_for_cpu(const Options& options) {
   streamlab::measured("Threads (one per core)", options.threads, "", 0);
   streamlab::measured("1 thread", one_ms, "ms", 0);
   streamlab::measured("Thread per core", all_ms, "ms", 0);
-  streamlab::measured("Speed-up", one_ms / all_ms, "×", 1);
-  fmt::print("\nWhy Python needed processes here and C++ does not:\n");
-  streamlab::bullet("CPython runs Python code one thread at a time (the GIL, global interpreter lock),");
-  streamlab::bullet("so threads cannot compute in parallel; ProcessPoolExecutor gets around it with", 4);
-  streamlab::bullet("separate processes, paying to copy (pickle) every item and result between them.", 4);
-  streamlab::bullet("C++ has no such lock: each std::thread runs on its own core, sharing memory,");
-  streamlab::bullet("so a thread per core is the default for CPU-bound work. (Watch for shared", 4);
-  streamlab::bullet("data: the work here shares nothing, and each result has its own slot.)", 4);
-  streamlab::bullet("Processes are still right in C++ for isolation: the next section.");
+  streamlab::measured("Speed-up", one_ms / all_ms, "x", 1);
+  fmt::print("\nWhy Python needed processes here, and C++ does not:\n");
+  streamlab::bullet("CPython runs Python code on one thread at a time (the GIL, its global");
+  fmt::print("    interpreter lock), so Python threads cannot compute in parallel. The seed's\n");
+  fmt::print("    ProcessPoolExecutor works around it with processes, and pays to copy (pickle)\n");
+  fmt::print("    every item and every result between them.\n");
+  streamlab::bullet("C++ has no such lock: std::threads run on separate cores at the same time and");
+  fmt::print("    share memory, so a thread per core is the C++ answer for CPU-bound work.\n");
+  fmt::print("    (Shared data needs care: here each item is separate, each result has its slot.)\n");
+  streamlab::bullet("Processes are still the right tool in C++ for isolation: the next section.");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -215,7 +216,9 @@ streamlab::Generator<std::string> sensor_records(int count, int poison, std::int
   for (int i = 0; i < count; ++i) {
     const auto sensor = rng.uniform_int(1, 4);
     const double celsius = rng.normal(21.0, 3.0);
-    co_yield i == poison ? fmt::format("sensor-{},", sensor) : fmt::format("sensor-{},{:.1f}", sensor, celsius);
+    std::string record = fmt::format("sensor-{},{:.1f}", sensor, celsius);
+    if (i == poison) record = fmt::format("sensor-{},", sensor);  // the value is missing
+    co_yield std::move(record);
   }
 }
 
@@ -317,8 +320,8 @@ void async_streaming(const Options& options) {
     results += fmt::format("{}{:.1f}", i == 0 ? "" : ", ", one.saved[i].value_or(-1.0));
   }
   fmt::print("  Saved, in input order: {}\n", results);
-  fmt::print("  Items sent: {}; most waiting in the channel at once: {} (its capacity)\n", one.sent,
-             std::min<std::size_t>(one.most_ahead, static_cast<std::size_t>(options.capacity)));
+  fmt::print("  Items sent: {}; most sent but not yet received at any time: {} (capacity {})\n", one.sent,
+             one.most_ahead, options.capacity);
   fmt::print("The producer is suspended, not blocked, while the channel is full: capacity is backpressure.\n");
 
   fmt::print("\nThree consumers on the same thread overlap their waits:\n");
@@ -326,7 +329,7 @@ void async_streaming(const Options& options) {
   fmt::print("  Same results, saved by index: {}\n", three.saved == one.saved ? "yes" : "NO");
   streamlab::measured("1 consumer", one.elapsed_ms, "ms", 0);
   streamlab::measured("3 consumers", three.elapsed_ms, "ms", 0);
-  streamlab::measured("Speed-up", one.elapsed_ms / three.elapsed_ms, "×", 1);
+  streamlab::measured("Speed-up", one.elapsed_ms / three.elapsed_ms, "x", 1);
 }
 
 }  // namespace

@@ -281,12 +281,23 @@ ProcessResult ProcessPool::wait_one() {
       const std::size_t index = *std::exchange(worker.record, std::nullopt);
       if (reply.starts_with("ok ")) return ProcessResult{index, true, reply.substr(3), {}};
       if (reply.starts_with("error ")) return ProcessResult{index, false, {}, reply.substr(6)};
+      // Off-protocol: this worker's answers can no longer be matched to records. Replace it.
+      ::kill(worker.pid, SIGKILL);
+      replace(worker);
       return ProcessResult{index, false, {}, "bad reply from worker: " + reply};
     }
   }
 }
 
 int serve_process_worker(const std::function<std::string(std::string_view)>& handle) {
+  // The answers get a private copy of stdout; stdout itself then points at stderr, so that a stray
+  // print in `handle` (a debugging printf, a library's message) cannot corrupt the protocol.
+  std::fflush(stdout);
+  const int protocol_fd = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+  if (protocol_fd < 0 || ::dup2(STDERR_FILENO, STDOUT_FILENO) < 0) return 1;
+  std::FILE* answers = ::fdopen(protocol_fd, "w");
+  if (answers == nullptr) return 1;
+
   char* line = nullptr;
   std::size_t capacity = 0;
   ssize_t length = 0;
@@ -303,9 +314,11 @@ int serve_process_worker(const std::function<std::string(std::string_view)>& han
     }
     std::replace(reply.begin(), reply.end(), '\n', ' ');
     reply += '\n';
-    if (std::fwrite(reply.data(), 1, reply.size(), stdout) != reply.size() || std::fflush(stdout) != 0) break;
+    std::fflush(stdout);  // stray output first, so that it is not lost if the next record crashes
+    if (std::fwrite(reply.data(), 1, reply.size(), answers) != reply.size() || std::fflush(answers) != 0) break;
   }
   std::free(line);
+  std::fclose(answers);
   return 0;
 }
 

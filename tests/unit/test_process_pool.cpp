@@ -102,12 +102,21 @@ TEST_CASE("a record with a newline is reported failed and never sent") {
   CHECK(results[1].output == "THREE");
 }
 
-TEST_CASE("an off-protocol answer is reported as a failure") {
-  ProcessPool pool{worker_command(), 1};
-  const auto results = run_all(pool, {"garbage", "after"});
+TEST_CASE("an off-protocol answer is a failure, and that worker is replaced") {
+  ProcessPool pool{{STREAMLAB_CRASHY_WORKER, "--raw"}, 1};
+  const auto results = run_all(pool, {"a", "b"});
   REQUIRE(results.size() == 2);
   CHECK(results[0].error == "bad reply from worker: ???");
-  CHECK(results[1].ok);
+  CHECK(results[1].error == "bad reply from worker: ???");
+  CHECK(pool.workers_replaced() == 2);
+}
+
+TEST_CASE("a stray print on the worker's stdout does not corrupt the answers") {
+  ProcessPool pool{worker_command(), 1};
+  const auto results = run_all(pool, {"noise", "after"});
+  REQUIRE(results.size() == 2);
+  CHECK(results[0].output == "NOISE");
+  CHECK(results[1].output == "AFTER");
 }
 
 TEST_CASE("a worker that died while idle is replaced, and the record sent to it is not lost") {

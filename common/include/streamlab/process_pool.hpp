@@ -34,7 +34,8 @@ struct ProcessResult {
 /// Protocol (text, one line each way): the pool writes the record and `\n` to the worker's stdin;
 /// the worker answers `ok <output>` or `error <message>` on one line of its stdout. A worker
 /// program gets this for free with `serve_process_worker`. Records must not contain `\n` (such a
-/// record is reported as failed, not sent). The worker's stderr is the pool's stderr.
+/// record is reported as failed, not sent). The worker's stderr is the pool's stderr. A worker
+/// that answers off-protocol is reported for that record, then killed and replaced.
 ///
 /// - The pool never dies of SIGPIPE: writes block SIGPIPE in the writing thread and handle EPIPE.
 /// - Every child is reaped (no zombies). The destructor closes the pipes (a worker sees end of
@@ -106,7 +107,9 @@ class ProcessPool {
 
 /// The worker side of the protocol: reads records (one per line) from stdin until end of input,
 /// answers `ok <handle(record)>` or, if `handle` throws, `error <what()>`, one line each, flushed.
-/// Newlines in an answer are replaced by spaces. Returns the exit status for `main` (0).
+/// Newlines in an answer are replaced by spaces. Answers go to a private copy of stdout, and
+/// stdout itself is pointed at stderr, so stray prints in `handle` cannot corrupt the protocol.
+/// Returns the exit status for `main` (0 at end of input).
 int serve_process_worker(const std::function<std::string(std::string_view)>& handle);
 
 template <std::ranges::input_range Range>

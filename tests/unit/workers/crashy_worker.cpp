@@ -1,6 +1,7 @@
 // A ProcessPool worker for test_process_pool: answers each record with it in upper case, and
-// misbehaves on purpose on a few records: "crash" aborts, "throw" throws, "exit" exits,
-// "hang" sleeps forever (and ignores the end of its input), "garbage" answers off-protocol (and then once more, ignored).
+// misbehaves on purpose on a few records: "crash" aborts, "throw" throws, "exit" exits, "hang"
+// sleeps forever (and ignores the end of its input), "noise" prints to stdout, "pid" answers its
+// process id. With --raw it answers every record off-protocol.
 #include "streamlab/process_pool.hpp"
 
 #include <cctype>
@@ -8,12 +9,22 @@
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <sys/resource.h>
 #include <unistd.h>
 
-int main() {
+int main(int argc, char** argv) {
   const rlimit no_core{0, 0};
   setrlimit(RLIMIT_CORE, &no_core);  // it crashes on purpose: leave no core files behind
+  if (argc > 1 && std::string_view{argv[1]} == "--raw") {
+    // Off-protocol: answers every record with "???" (no "ok " or "error " in front).
+    char buffer[4096];
+    while (std::fgets(buffer, sizeof buffer, stdin) != nullptr) {
+      std::fputs("???\n", stdout);
+      std::fflush(stdout);
+    }
+    return 0;
+  }
   return streamlab::serve_process_worker([](std::string_view record) -> std::string {
     if (record == "crash") std::abort();
     if (record == "throw") throw std::runtime_error("cannot handle 'throw'");
@@ -21,11 +32,7 @@ int main() {
     if (record == "hang") {
       for (;;) pause();
     }
-    if (record == "garbage") {
-      std::fputs("???\n", stdout);  // an answer outside the protocol, then carry on
-      std::fflush(stdout);
-      return "unused";  // never read: the pool has already taken "???" as this record's answer
-    }
+    if (record == "noise") std::puts("a stray line on stdout, which must not reach the pool");
     if (record == "pid") return std::to_string(getpid());
     std::string upper{record};
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

@@ -26,6 +26,9 @@ namespace streamlab {
 ///   whose future someone may be waiting on. Call `cancel_pending()` first to drop the tasks that
 ///   have not started (their futures then report `std::future_errc::broken_promise`); the
 ///   destructor then only waits for the tasks already running.
+/// - ThreadSanitizer note: libstdc++ counts references to an exception inside its own runtime,
+///   which TSan does not see. If a worker drops a failed task after the consumer has already
+///   looked at its exception, TSan may report a race that is not there (a false positive).
 /// - Tasks must not wait for other tasks of the same pool unless there are spare workers: a pool
 ///   whose every worker waits for queued work is deadlocked, as in any fixed-size pool.
 ///

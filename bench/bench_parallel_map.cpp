@@ -95,15 +95,20 @@ void sequential(benchmark::State& state) {
 
 // parallel_map on a pool made once (as TBB's threads are), 8 tasks in flight like TBB's 8 tokens;
 // the consumer folds the results in input order, as TBB's serial_in_order output filter does.
+// Two ways to use 2 threads: 2 pool threads while the consumer sleeps between results
+// (consumer_helps:0), or 1 pool thread plus the consumer running queued tasks while it waits
+// (consumer_helps:1), which is how TBB's arena of 2 works (the calling thread is one of the 2).
 void parallel_map_on_pool(benchmark::State& state) {
   const std::int64_t per_task = state.range(0);
   const auto threads = static_cast<std::size_t>(state.range(1));
   const auto in_flight = static_cast<std::size_t>(state.range(2));
+  const bool consumer_helps = state.range(3) != 0;
   const std::int64_t items = items_for(per_task);
   streamlab::ThreadPool pool{threads};
   for (auto _ : state) {
     std::uint64_t sum = 0;
-    for (std::uint64_t part : streamlab::parallel_map(chunks(items, per_task), work_on, {.pool = &pool, .max_in_flight = in_flight})) {
+    for (std::uint64_t part : streamlab::parallel_map(chunks(items, per_task), work_on,
+                                                         {.pool = &pool, .max_in_flight = in_flight, .consumer_helps = consumer_helps})) {
       sum += part;
     }
     benchmark::DoNotOptimize(sum);
@@ -164,9 +169,11 @@ void cpu_bound_parallel_map(benchmark::State& state) {
 
 BENCHMARK(sequential)->ArgName("items_per_task")->Arg(1)->Arg(1024)->Unit(benchmark::kMillisecond);
 BENCHMARK(parallel_map_on_pool)
-    ->ArgNames({"items_per_task", "threads", "in_flight"})
-    ->Args({1, 2, 8})
-    ->Args({1024, 2, 8})
+    ->ArgNames({"items_per_task", "threads", "in_flight", "consumer_helps"})
+    ->Args({1, 2, 8, 0})
+    ->Args({1, 1, 8, 1})
+    ->Args({1024, 2, 8, 0})
+    ->Args({1024, 1, 8, 1})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(tbb_parallel_pipeline)

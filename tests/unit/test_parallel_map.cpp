@@ -320,3 +320,55 @@ TEST_CASE("breaking out of parallel_map_unordered leaves nothing running") {
   CHECK(seen == 10);
   CHECK(active.load() == 0);
 }
+
+TEST_CASE("with consumer_helps, order, bound, errors and early break hold as before") {
+  const auto delays = seeded_delays(120, 3);
+  std::atomic<int> outstanding{0};
+  std::atomic<int> most{0};
+  std::atomic<int> active{0};
+  auto f = [&](int x) {
+    active.fetch_add(1);
+    raise_to(most, outstanding.fetch_add(1) + 1);
+    std::this_thread::sleep_for(delays[static_cast<std::size_t>(x % 120)] / 4);
+    active.fetch_sub(1);
+    if (x == 150) throw std::runtime_error("item 150");
+    return x;
+  };
+  const ParallelOptions options{.threads = 2, .max_in_flight = 5, .consumer_helps = true};
+  SECTION("ordered, to the end") {
+    int expected = 0;
+    for (int x : parallel_map(numbers(120), f, options)) {
+      outstanding.fetch_sub(1);
+      CHECK(x == expected++);
+    }
+    CHECK(expected == 120);
+  }
+  SECTION("unordered, to the end") {
+    std::vector<int> seen;
+    for (int x : parallel_map_unordered(numbers(120), f, options)) {
+      outstanding.fetch_sub(1);
+      seen.push_back(x);
+    }
+    std::sort(seen.begin(), seen.end());
+    CHECK(seen == iota_vector(120));
+  }
+  SECTION("the first exception") {
+    std::vector<int> seen;
+    auto run = [&] {
+      for (int x : parallel_map(std::views::iota(0), f, options)) {
+        outstanding.fetch_sub(1);
+        seen.push_back(x);
+      }
+    };
+    CHECK_THROWS_WITH(run(), "item 150");
+    CHECK(seen == iota_vector(150));
+  }
+  SECTION("early break") {
+    for (int x : parallel_map(std::views::iota(0), f, options)) {
+      outstanding.fetch_sub(1);
+      if (x == 30) break;
+    }
+  }
+  CHECK(most.load() <= 5);
+  CHECK(active.load() == 0);
+}

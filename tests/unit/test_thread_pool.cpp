@@ -7,6 +7,7 @@
 #include <latch>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 using streamlab::ThreadPool;
@@ -100,4 +101,21 @@ TEST_CASE("the default size is one worker per hardware thread") {
   ThreadPool pool;
   CHECK(pool.size() == ThreadPool::default_thread_count());
   CHECK(pool.size() >= 1);
+}
+
+TEST_CASE("run_pending_task runs a queued task on the calling thread") {
+  std::latch started{1};
+  std::latch release{1};
+  ThreadPool pool{1};
+  pool.post([&] {
+    started.count_down();
+    release.wait();
+  });
+  started.wait();  // the only worker is busy: the next task stays queued
+  auto caller = std::this_thread::get_id();
+  auto ran_on = pool.submit([] { return std::this_thread::get_id(); });
+  CHECK(pool.run_pending_task());
+  CHECK(ran_on.get() == caller);
+  CHECK_FALSE(pool.run_pending_task());  // nothing left in the queue
+  release.count_down();
 }

@@ -33,6 +33,11 @@ struct ParallelOptions {
   /// The most items started but not yet consumed (running, queued, or finished and waiting in the
   /// reorder buffer). It bounds memory; 0 means twice the number of workers.
   std::size_t max_in_flight = 0;
+  /// When true, the consumer's thread runs queued items itself while it waits for the next result,
+  /// instead of sleeping (as TBB's threads do). It saves a thread wake-up per item when items are
+  /// tiny; but then `f` also runs on the consumer's thread, so `f` must never wait for the consumer
+  /// (that would deadlock), and with I/O-bound items one more item waits at a time.
+  bool consumer_helps = false;
 };
 
 /// The type `parallel_map(input, f)` yields: what `f` returns for one item of `input`.
@@ -54,6 +59,10 @@ struct ParallelState {
   std::mutex mutex;
   std::condition_variable changed;
   std::size_t running = 0;  // tasks posted and not yet finished (whether or not they ran f)
+  // Ordered: the index the consumer is blocked on (none: max). A worker wakes the consumer only
+  // for that item, so finishing items ahead of their turn costs no wake-up.
+  std::size_t waiting_for = std::numeric_limits<std::size_t>::max();
+  bool draining = false;  // the consumer waits in drain(): wake it on every finished task
   std::atomic<bool> stop{false};
   // Ordered: the first failing item in input order (items after it are skipped, items before it
   // still run, so the consumer sees every result before the failure, then the failure).
@@ -64,6 +73,7 @@ struct ParallelState {
   // Waits until every posted task has finished. After this no worker touches the caller's f.
   void drain() {
     std::unique_lock lock{mutex};
+    draining = true;
     changed.wait(lock, [this] { return running == 0; });
   }
 };
@@ -145,10 +155,12 @@ Generator<Result> parallel_map_ordered(Range input, F f, ParallelOptions options
           }
         }
         slot.done = true;
-        std::lock_guard lock{state->mutex};
+        std::unique_lock lock{state->mutex};
         state->ring[index % state->ring.size()] = std::move(slot);
         --state->running;
-        state->changed.notify_all();
+        const bool wanted = index == state->waiting_for || state->draining;
+        lock.unlock();
+        if (wanted) state->changed.notify_one();  // only the consumer ever waits
       });
       ++next_item;
     }
@@ -158,7 +170,17 @@ Generator<Result> parallel_map_ordered(Range input, F f, ParallelOptions options
     {
       std::unique_lock lock{state->mutex};
       auto& wanted = state->ring[consumed % limit];
-      state->changed.wait(lock, [&] { return wanted.done; });
+      while (options.consumer_helps && !wanted.done) {
+        lock.unlock();
+        const bool helped = pool.run_pending_task();
+        lock.lock();
+        if (!helped) break;  // nothing queued: only the running items are left to wait for
+      }
+      if (!wanted.done) {
+        state->waiting_for = consumed;
+        state->changed.wait(lock, [&] { return wanted.done; });
+        state->waiting_for = std::numeric_limits<std::size_t>::max();
+      }
       slot = std::exchange(wanted, {});
     }
     if (slot.error) std::rethrow_exception(slot.error);
@@ -198,10 +220,12 @@ Generator<Result> parallel_map_unordered_impl(Range input, F f, ParallelOptions 
           }
         }
         slot.done = true;
-        std::lock_guard lock{state->mutex};
-        state->completed.push_back(std::move(slot));
-        --state->running;
-        state->changed.notify_all();
+        {
+          std::lock_guard lock{state->mutex};
+          state->completed.push_back(std::move(slot));
+          --state->running;
+        }
+        state->changed.notify_one();  // only the consumer ever waits
       });
       ++next_item;
     }
@@ -210,6 +234,12 @@ Generator<Result> parallel_map_unordered_impl(Range input, F f, ParallelOptions 
     typename ParallelState<Result>::Slot slot;
     {
       std::unique_lock lock{state->mutex};
+      while (options.consumer_helps && state->completed.empty()) {
+        lock.unlock();
+        const bool helped = pool.run_pending_task();
+        lock.lock();
+        if (!helped) break;
+      }
       state->changed.wait(lock, [&] { return !state->completed.empty(); });
       // An error goes to the consumer at once, ahead of results that finished before it.
       auto failed = std::find_if(state->completed.begin(), state->completed.end(), [](const auto& s) { return s.error != nullptr; });

@@ -90,6 +90,20 @@ class ThreadPool {
     ready_.notify_one();
   }
 
+  /// Runs the oldest queued task on the calling thread, if there is one; returns whether it did.
+  /// A thread that would otherwise sleep waiting for results can help instead ("work helping").
+  bool run_pending_task() {
+    std::unique_ptr<Task> task;
+    {
+      std::lock_guard lock{mutex_};
+      if (queue_.empty()) return false;
+      task = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    task->run();
+    return true;
+  }
+
   /// Drops the queued tasks that no worker has started yet and returns how many were dropped.
   /// Tasks already running are not interrupted.
   std::size_t cancel_pending() {

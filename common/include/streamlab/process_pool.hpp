@@ -58,6 +58,7 @@ class ProcessPool {
   /// Throws std::system_error if a process cannot be started, std::invalid_argument on an empty
   /// command or zero workers.
   ProcessPool(std::vector<std::string> command, std::size_t workers);
+  /// Closes every worker's input, waits up to a second for each to exit, kills the rest; reaps all.
   ~ProcessPool();
   ProcessPool(const ProcessPool&) = delete;
   ProcessPool& operator=(const ProcessPool&) = delete;

@@ -26,7 +26,9 @@ namespace streamlab {
 /// How `parallel_map` and `parallel_map_unordered` run.
 struct ParallelOptions {
   /// The pool to run on. When null, the generator makes its own pool of `threads` workers and
-  /// joins it when it finishes (or is destroyed). A given pool must outlive the generator.
+  /// joins it when it finishes (or is destroyed). A given pool must outlive the generator; if
+  /// someone drops its queued items (`ThreadPool::cancel_pending`), the map ends by throwing
+  /// std::runtime_error rather than waiting for items that will never come.
   ThreadPool* pool = nullptr;
   /// Workers of the generator's own pool (ignored when `pool` is set); 0 means one per core.
   std::size_t threads = 0;

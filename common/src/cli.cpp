@@ -36,7 +36,8 @@ CLI::Validator whole_number_in(std::int64_t low, std::int64_t high) {
         std::int64_t number = 0;
         const char* end = text.data() + text.size();
         auto [stop, error] = std::from_chars(text.data(), end, number);
-        if (error == std::errc::result_out_of_range || (error == std::errc{} && stop == end && (number < low || number > high))) {
+        if (error == std::errc::result_out_of_range ||
+            (error == std::errc{} && stop == end && (number < low || number > high))) {
           return fmt::format("{} is out of range: must be from {} to {}", text, low, high);
         }
         if (error != std::errc{} || stop != end) return fmt::format("{} is not a whole number", text);

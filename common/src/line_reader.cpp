@@ -141,7 +141,8 @@ std::optional<Line> LineReader::next() {
           break;
         }
         bytes_read_ += static_cast<std::uint64_t>(n);
-        const auto* found = static_cast<const char*>(std::memchr(buffer_.data() + keep, '\n', static_cast<std::size_t>(n)));
+        const auto* found =
+            static_cast<const char*>(std::memchr(buffer_.data() + keep, '\n', static_cast<std::size_t>(n)));
         if (found != nullptr) {
           // Move what follows the newline right after the kept bytes, to be read next time.
           const std::size_t after = static_cast<std::size_t>(found - buffer_.data()) + 1;

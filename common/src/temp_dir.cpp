@@ -8,7 +8,8 @@
 namespace streamlab {
 
 TempDir::TempDir(std::string_view prefix) {
-  std::string pattern = (std::filesystem::temp_directory_path() / ("streamlab-" + std::string(prefix) + "-XXXXXX")).string();
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / ("streamlab-" + std::string(prefix) + "-XXXXXX")).string();
   if (::mkdtemp(pattern.data()) == nullptr) {
     throw std::system_error(errno, std::generic_category(), "cannot create a temporary folder");
   }

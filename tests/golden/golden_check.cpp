@@ -113,7 +113,9 @@ class LineMatcher {
     std::size_t pos = 0;
     while (pos < line.size()) {
       const std::size_t open = line.find("{{", pos);
-      const std::size_t close = open == std::string::npos ? std::string::npos : line.find("}}", open + 2);
+      std::size_t close = open == std::string::npos ? std::string::npos : line.find("}}", open + 2);
+      // A pattern may end in a brace of its own, as in {{[0-9]{2}}}: the hole ends at the last "}}".
+      while (close != std::string::npos && close + 2 < line.size() && line[close + 2] == '}') ++close;
       if (close == std::string::npos) {
         pattern += escape(line.substr(pos));
         break;
@@ -181,7 +183,8 @@ std::vector<Step> align(const std::vector<LineMatcher>& expected, const std::vec
 void print_unified_diff(const std::vector<Step>& steps, const std::vector<LineMatcher>& expected,
                         const std::vector<std::string>& received, const Options& options) {
   constexpr std::size_t context = 3;
-  fmt::print("--- {}\n+++ {}\n", options.expected_path, options.received_path.empty() ? "(printed)" : options.received_path);
+  fmt::print("--- {}\n+++ {}\n", options.expected_path,
+             options.received_path.empty() ? "(printed)" : options.received_path);
   std::size_t k = 0;
   while (k < steps.size()) {
     if (steps[k].kind == Step::same) {

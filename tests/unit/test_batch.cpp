@@ -47,9 +47,7 @@ TEST_CASE("a batch size larger than the input gives one partial batch") {
 
 TEST_CASE("batch size 1 gives one batch per item") { CHECK(batch_sizes(4, 1) == std::vector<std::size_t>(4, 1)); }
 
-TEST_CASE("batch size 0 is rejected at the call") {
-  CHECK_THROWS_AS(batched(numbers(3), 0), std::invalid_argument);
-}
+TEST_CASE("batch size 0 is rejected at the call") { CHECK_THROWS_AS(batched(numbers(3), 0), std::invalid_argument); }
 
 TEST_CASE("batching a container copies its items and leaves it intact") {
   const std::vector<std::string> source{"a", "b", "c"};

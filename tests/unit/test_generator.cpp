@@ -18,7 +18,7 @@ Generator<int> count_up(int n) {
 
 Generator<std::string> words() {
   std::string hello = "hello";
-  co_yield hello;             // lvalue: copied, `hello` itself stays intact
+  co_yield hello;                 // lvalue: copied, `hello` itself stays intact
   co_yield std::string("world");  // rvalue: no copy
   co_yield hello;
 }

@@ -6,8 +6,8 @@
 #include <exception>
 #include <iterator>
 #include <memory>
-#include <stdexcept>
 #include <ranges>
+#include <stdexcept>
 #include <type_traits>
 #include <utility>
 
@@ -90,7 +90,7 @@ class Generator<T>::promise_type {
   /// `co_yield value` of an lvalue (or anything convertible to T): a copy is kept in the awaiter,
   /// which lives in the coroutine frame until the consumer asks for the next value.
   template <typename U = const T&>
-    requires std::is_constructible_v<T, U>
+  requires std::is_constructible_v<T, U>
   auto yield_value(U&& value) noexcept(std::is_nothrow_constructible_v<T, U>) {
     struct CopyAwaiter {
       T copy;

@@ -108,7 +108,7 @@ void moving_average(const Options& options) {
   streamlab::Random rng{options.seed};
   for (int t = 0; t < readings; ++t) noisy.push_back(signal(t) + rng.normal(0.0, 3.0));
 
-  fmt::print("      t   reading   average   EWMA(0.2)   signal at window centre\n");
+  fmt::print("      t   reading   average   EWMA(0.2)   signal at the window's centre\n");
   streamlab::OnlineStats raw_error;
   streamlab::OnlineStats averaged_error;
   streamlab::ExponentialMovingAverage ewma{0.2};
@@ -126,7 +126,7 @@ void moving_average(const Options& options) {
       ewma.add(noisy[last]);
     }
     if ((last + 1) % 20 == 0) {
-      fmt::print("  {:5}   {:7.2f}   {:7.2f}   {:9.2f}   {:7.2f}\n", last, noisy[last], average, ewma.value(),
+      fmt::print("  {:5}   {:7.2f}   {:7.2f}   {:9.2f}   {:9.2f}\n", last, noisy[last], average, ewma.value(),
                  signal(centre));
     }
     ++last;
@@ -171,8 +171,8 @@ void event_time_windows(const Options& options) {
     for (const auto& window : windows.take_closed()) {
       std::vector<std::int64_t> times;
       for (const auto& record : window.records) times.push_back(record.time);
-      fmt::print("      window [{}, {}) closed: {} clicks, at t = {}\n", window.start, window.end, times.size(),
-                 fmt::join(times, ", "));
+      fmt::print("      window [{}, {}) closed: {} click{}, at t = {}\n", window.start, window.end, times.size(),
+                 times.size() == 1 ? "" : "s", fmt::join(times, ", "));
     }
   };
   int arrival = 0;

@@ -85,7 +85,7 @@ class EventTimeWindows {
     const bool in_order = !max_time_ || time >= *max_time_;
     bool joined = false;
     // The windows holding `time` start at multiples of slide in (time - size, time].
-    for (std::int64_t start = floor_to_slide(time); start > time - size_; start -= slide_) {
+    for (std::int64_t start = newest_window_start(time); start > time - size_; start -= slide_) {
       if (start + size_ <= watermark_) continue;  // that window has closed
       open_[start].push_back(Timestamped<T>{time, value});
       joined = true;
@@ -136,18 +136,19 @@ class EventTimeWindows {
   /// Windows holding records and waiting for the watermark.
   std::size_t open_windows() const noexcept { return open_.size(); }
 
+  /// The start of the newest window that covers `time` (the only one, for tumbling windows): the
+  /// largest multiple of slide() not above it. The others start slide() apart before it.
+  std::int64_t newest_window_start(std::int64_t time) const noexcept {
+    std::int64_t q = time / slide_;
+    if (time % slide_ < 0) --q;  // round toward minus infinity, also for negative times
+    return q * slide_;
+  }
+
   std::int64_t size() const noexcept { return size_; }
   std::int64_t slide() const noexcept { return slide_; }
   std::int64_t allowed_lateness() const noexcept { return allowed_lateness_; }
 
  private:
-  // The largest multiple of slide_ not above t (rounding toward minus infinity, also for t < 0).
-  std::int64_t floor_to_slide(std::int64_t t) const noexcept {
-    std::int64_t q = t / slide_;
-    if (t % slide_ < 0) --q;
-    return q * slide_;
-  }
-
   std::int64_t size_;
   std::int64_t slide_;
   std::int64_t allowed_lateness_;

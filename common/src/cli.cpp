@@ -46,6 +46,20 @@ CLI::Validator whole_number_in(std::int64_t low, std::int64_t high) {
       fmt::format("INT in [{} - {}]", low, high));
 }
 
+CLI::Option* add_seed_option(CLI::App& app, std::uint64_t& seed, const std::string& help) {
+  auto unsigned_64 = CLI::Validator(
+      [](std::string& text) -> std::string {
+        std::uint64_t number = 0;
+        const char* end = text.data() + text.size();
+        auto [stop, error] = std::from_chars(text.data(), end, number);
+        if (error == std::errc::result_out_of_range) return fmt::format("{} is too large for a 64-bit seed", text);
+        if (error != std::errc{} || stop != end) return fmt::format("{} is not a whole number from 0 up", text);
+        return {};
+      },
+      "UINT64");
+  return app.add_option("--seed", seed, help)->check(unsigned_64)->capture_default_str();
+}
+
 CLI::Option* add_count_option(CLI::App& app, const std::string& name, std::int64_t& value, const std::string& help,
                               std::int64_t max) {
   return app.add_option(name, value, help)->check(whole_number_in(1, max))->capture_default_str();

@@ -191,7 +191,7 @@ int main(int argc, char** argv) {
   app.add_option("--show", options.show, "records to print at the start of the stream")
       ->check(streamlab::whole_number_in(0, 1000))
       ->capture_default_str();
-  app.add_option("--seed", options.seed, "seed for the records' values")->capture_default_str();
+  streamlab::add_seed_option(app, options.seed, "seed for the records' values");
   streamlab::add_count_option(app, "--pieces", options.pieces, "pieces the producer writes the pipe in",
                               std::int64_t{1000});
   app.add_option("--piece-delay-ms", options.piece_delay_ms, "pause between two pieces, in milliseconds")

@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   streamlab::add_count_option(app, "--calls-items", options.calls_items,
                               "items scored in the per-item vs per-batch comparison", std::int64_t{10'000'000});
-  app.add_option("--seed", options.seed, "seed for the items' features")->capture_default_str();
+  streamlab::add_seed_option(app, options.seed, "seed for the items' features");
   if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
 
   streamlab::banner("02 · Batch Processing");

@@ -170,10 +170,10 @@ std::vector<Step> align(const std::vector<LineMatcher>& expected, const std::vec
   while (i < n || j < m) {
     if (i < n && j < m && expected[i].matches(received[j])) {
       steps.push_back({Step::same, i++, j++});
-    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      steps.push_back({Step::added, i, j++});
+    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      steps.push_back({Step::removed, i++, j});  // removals first, as diff -u shows them
     } else {
-      steps.push_back({Step::removed, i++, j});
+      steps.push_back({Step::added, i, j++});
     }
   }
   return steps;

@@ -58,7 +58,7 @@ TEST_CASE("valid options let the lesson run") {
   CHECK(count == 1000);
 }
 
-TEST_CASE("--help asks the lesson to exit with status 0") {
+TEST_CASE("help asks the lesson to exit with status 0") {
   std::int64_t count = 10;
   CHECK(parse({"--help"}, count) == std::optional<int>{0});
   CHECK(parse({"-h"}, count) == std::optional<int>{0});
@@ -83,4 +83,24 @@ TEST_CASE("the whole-number validator explains what is wrong") {
   CHECK(validator(text) == "ten is not a whole number");
   text = "10";
   CHECK(validator(text).empty());
+}
+
+TEST_CASE("the seed option takes any unsigned 64-bit number and nothing else") {
+  auto parse_seed = [](const char* value, std::uint64_t& seed) {
+    CLI::App app{"A test lesson.", "99_test"};
+    streamlab::add_seed_option(app, seed);
+    const char* argv[] = {"99_test", "--seed", value};
+    Silenced quiet_out{STDOUT_FILENO};
+    Silenced quiet_err{STDERR_FILENO};
+    return streamlab::parse_command_line(app, 3, argv);
+  };
+  std::uint64_t seed = 0;
+  CHECK_FALSE(parse_seed("18446744073709551615", seed).has_value());
+  CHECK(seed == UINT64_MAX);
+  CHECK_FALSE(parse_seed("0", seed).has_value());
+  CHECK(seed == 0);
+  for (const char* bad : {"-1", "18446744073709551616", "abc", "1.5", ""}) {
+    INFO("value: " << bad);
+    CHECK(parse_seed(bad, seed) == std::optional<int>{streamlab::exit_usage});
+  }
 }

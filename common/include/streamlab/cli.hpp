@@ -40,6 +40,10 @@ CLI::Option* add_count_option(CLI::App& app, const std::string& name, std::int64
                               std::int64_t max);
 CLI::Option* add_count_option(CLI::App& app, const std::string& name, int& value, const std::string& help, int max);
 
+/// Adds `--seed`: any whole number from 0 to 2^64 − 1; a negative or too-large value is an error
+/// rather than a silently wrapped or clamped seed.
+CLI::Option* add_seed_option(CLI::App& app, std::uint64_t& seed, const std::string& help = "seed for the random data");
+
 /// A CLI11 validator for a whole number in [low, high] with a message that says which rule failed.
 CLI::Validator whole_number_in(std::int64_t low, std::int64_t high);
 

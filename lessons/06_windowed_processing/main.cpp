@@ -214,7 +214,7 @@ int main(int argc, char** argv) {
   app.add_option("--lateness", options.lateness, "allowed lateness of an event, in seconds")
       ->check(streamlab::whole_number_in(0, 100))
       ->capture_default_str();
-  app.add_option("--seed", options.seed, "seed for the noise of the signal")->capture_default_str();
+  streamlab::add_seed_option(app, options.seed, "seed for the noise of the signal");
   if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
 
   streamlab::banner("06 · Windowed Processing");

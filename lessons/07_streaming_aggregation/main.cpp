@@ -274,7 +274,7 @@ int main(int argc, char** argv) {
                               std::int64_t{10'000'000});
   streamlab::add_count_option(app, "--sample-size", options.sample_size, "readings in the reservoir sample",
                               std::int64_t{100});
-  app.add_option("--seed", options.seed, "seed for the generated data")->capture_default_str();
+  streamlab::add_seed_option(app, options.seed, "seed for the generated data");
   app.add_option("--input", options.input, "summarise FILE instead: one number per line; blank lines and # comments "
                                            "are skipped, bad lines reported on stderr");
   auto* json = app.add_flag("--json", options.json, "with --input: print one JSON object (count, mean, variance, "
@@ -282,7 +282,10 @@ int main(int argc, char** argv) {
   json->needs("--input");
   if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
 
-  if (!options.input.empty()) return summarise_file(app, options);
+  if (app.count("--input") > 0) {
+    if (options.input.empty()) return streamlab::usage_error(app, "--input needs a file name");
+    return summarise_file(app, options);
+  }
 
   streamlab::banner("07 · Streaming Aggregation");
   online_statistics(options);

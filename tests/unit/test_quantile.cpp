@@ -39,8 +39,9 @@ TEST_CASE("exact_quantile interpolates between the nearest ranks") {
 }
 
 TEST_CASE("P2 estimates p50, p90 and p99 of known distributions within a stated rank error") {
-  // Bounds: rank error at most 0.01 for p50 and p90, 0.003 for p99, after 20 000 values; and the
-  // value within 2 % of the distribution's spread (exact p99 − p1) of the exact sample quantile.
+  // Bounds: rank error at most 0.003 for p50 and p90, 0.001 for p99, after 20 000 values; and the
+  // value within 1 % of the distribution's spread (exact p99 − p1) of the exact sample quantile.
+  // (Measured over 20 seeds of normal data: worst rank errors 0.0010, 0.0005, 0.00035.)
   const std::vector<Distribution> distributions{
       {"uniform(0, 1)", [](Random& r) { return r.uniform01(); }},
       {"normal(100, 15)", [](Random& r) { return r.normal(100.0, 15.0); }},
@@ -61,12 +62,12 @@ TEST_CASE("P2 estimates p50, p90 and p99 of known distributions within a stated 
       std::sort(data.begin(), data.end());
       const double spread = exact_quantile(data, 0.99) - exact_quantile(data, 0.01);
       INFO(distribution.name << ", seed " << seed);
-      for (const auto& [estimator, bound] : {std::pair{&p50, 0.01}, std::pair{&p90, 0.01}, std::pair{&p99, 0.003}}) {
+      for (const auto& [estimator, bound] : {std::pair{&p50, 0.003}, std::pair{&p90, 0.003}, std::pair{&p99, 0.001}}) {
         INFO("p = " << estimator->p() << ", estimate " << estimator->value() << ", exact "
                     << exact_quantile(data, estimator->p()));
         CHECK(estimator->count() == 20'000);
         CHECK(rank_error(data, estimator->value(), estimator->p()) <= bound);
-        CHECK(std::fabs(estimator->value() - exact_quantile(data, estimator->p())) <= 0.02 * spread);
+        CHECK(std::fabs(estimator->value() - exact_quantile(data, estimator->p())) <= 0.01 * spread);
       }
     }
   }

@@ -40,7 +40,9 @@ class OnlineStats {
   void add(double x) noexcept {
     ++count_;
     const double delta = (x - mean_) - mean_low_;  // x minus the full (two-part) mean
-    add_to_mean(delta / static_cast<double>(count_));
+    // 1/n does not depend on the mean, so the CPU computes it ahead while the previous update
+    // finishes; a division by n would sit on the chain of dependent operations (~1.5x slower).
+    add_to_mean(delta * (1.0 / static_cast<double>(count_)));
     m2_ += delta * ((x - mean_) - mean_low_);  // old deviation × new deviation: never negative
     min_ = std::min(min_, x);
     max_ = std::max(max_, x);

@@ -1,6 +1,6 @@
 // Lesson 06 · Windowed Processing — look at a stream through windows: sliding and tumbling windows
-// of the last N items in a fixed ring buffer, a moving average, and event-time windows that wait
-// for out-of-order data until a watermark says it is complete.
+// of the last N items in a fixed ring buffer, a moving average, and event-time windows (tumbling
+// and session) that wait for out-of-order data until a watermark says it is complete.
 //
 // Run:    scripts/run-lessons 6        (or build/release/lessons/06_windowed_processing --help)
 // Golden: expected_output/06_windowed_processing.txt
@@ -196,6 +196,30 @@ void event_time_windows(const Options& options) {
   fmt::print("used to correct a published result) — never silently dropped.\n");
 }
 
+// Notice: a session has no fixed length — it lasts while clicks keep coming less than the gap
+// apart. The out-of-order click at t = 10 s joins the session of t = 12 s and moves its start.
+void session_windows(const Options& options) {
+  streamlab::section("Session windows");
+  const std::int64_t gap = 5;
+  const std::vector<std::int64_t> arrivals{1, 2, 4, 12, 10, 13, 30, 33, 3};
+  fmt::print("A session ends after {} s without a click (allowed lateness {} s).\n", gap, options.lateness);
+  fmt::print("Clicks arrive at t = {} (arrival order):\n", fmt::join(arrivals, ", "));
+  //! [sessions]
+  streamlab::EventTimeSessions<int> sessions{gap, options.lateness};
+  for (std::int64_t time : arrivals) sessions.add(time, 1);
+  sessions.close_all();
+  for (const auto& session : sessions.take_closed()) {
+    std::vector<std::int64_t> times;
+    for (const auto& record : session.records) times.push_back(record.time);
+    fmt::print("  session [{}, {}): {} click{}, at t = {}\n", session.start, session.end, times.size(),
+               times.size() == 1 ? "" : "s", fmt::join(times, ", "));
+  }
+  //! [sessions]
+  fmt::print("Late: {}", sessions.late_count());
+  for (const auto& late : sessions.take_late()) fmt::print("   (t = {} s: its session had closed)", late.time);
+  fmt::print("\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -222,6 +246,7 @@ int main(int argc, char** argv) {
   tumbling_windows(options);
   moving_average(options);
   event_time_windows(options);
+  session_windows(options);
   streamlab::next_lesson("07_streaming_aggregation");
   return 0;
 }

@@ -148,3 +148,49 @@ TEST_CASE("bad window shapes are rejected") {
   CHECK_THROWS_AS(EventTimeWindows<int>(10, 11, 0), std::invalid_argument);
   CHECK_THROWS_AS(EventTimeWindows<int>(10, 5, -1), std::invalid_argument);
 }
+
+using streamlab::EventTimeSessions;
+
+TEST_CASE("sessions: records less than the gap apart form one session; silence ends it") {
+  EventTimeSessions<int> sessions{5, 0};
+  for (std::int64_t t : {1, 3, 4}) CHECK(sessions.add(t, 0) == Arrival::on_time);
+  CHECK(sessions.take_closed().empty());
+  sessions.add(20, 0);  // watermark 20 passes the end of [1, 9)
+  auto closed = sessions.take_closed();
+  REQUIRE(closed.size() == 1);
+  CHECK(closed[0].start == 1);
+  CHECK(closed[0].end == 9);
+  CHECK(times(closed[0]) == std::vector<std::int64_t>{1, 3, 4});
+  sessions.add(22, 0);
+  sessions.close_all();
+  CHECK(bounds(sessions.take_closed()) == std::vector<std::pair<std::int64_t, std::int64_t>>{{20, 27}});
+}
+
+TEST_CASE("sessions: an out-of-order record that bridges two sessions merges them") {
+  EventTimeSessions<int> sessions{5, 10};
+  sessions.add(0, 0);
+  sessions.add(8, 0);  // 8 apart: two sessions, [0, 5) and [8, 13)
+  CHECK(sessions.open_sessions() == 2);
+  CHECK(sessions.add(4, 0) == Arrival::out_of_order);  // [4, 9) overlaps both
+  CHECK(sessions.open_sessions() == 1);
+  sessions.close_all();
+  auto closed = sessions.take_closed();
+  REQUIRE(closed.size() == 1);
+  CHECK(closed[0].start == 0);
+  CHECK(closed[0].end == 13);
+  CHECK(times(closed[0]) == std::vector<std::int64_t>{0, 8, 4});
+}
+
+TEST_CASE("sessions: late records go to the side channel; a straggler can still extend an open session") {
+  EventTimeSessions<int> sessions{5, 2};
+  sessions.add(0, 0);
+  sessions.add(30, 0);  // watermark 28: [0, 5) closed
+  CHECK(sessions.add(2, 0) == Arrival::late);  // its session would have ended at 7 <= 28
+  CHECK(sessions.add(27, 0) == Arrival::out_of_order);  // joins the open session [30, 35)
+  CHECK(sessions.late_count() == 1);
+  CHECK(sessions.take_late().size() == 1);
+  sessions.close_all();
+  CHECK(bounds(sessions.take_closed()) == std::vector<std::pair<std::int64_t, std::int64_t>>{{0, 5}, {27, 35}});
+  CHECK_THROWS_AS(EventTimeSessions<int>(0, 0), std::invalid_argument);
+  CHECK_THROWS_AS(EventTimeSessions<int>(5, -1), std::invalid_argument);
+}

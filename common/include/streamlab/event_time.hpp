@@ -1,7 +1,9 @@
-// Event-time windows: tumbling and sliding windows by timestamp, closed by a watermark, late data kept aside.
+// Event-time windows: tumbling, sliding and session windows by timestamp, closed by a watermark, late data kept aside.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <optional>
@@ -155,6 +157,103 @@ class EventTimeWindows {
   std::int64_t watermark_ = std::numeric_limits<std::int64_t>::min();
   std::optional<std::int64_t> max_time_;
   std::map<std::int64_t, std::vector<Timestamped<T>>> open_;  // by window start, so by end too
+  std::vector<EventWindow<T>> closed_;
+  std::vector<Timestamped<T>> late_;
+  std::uint64_t accepted_ = 0;
+  std::uint64_t late_count_ = 0;
+};
+
+/// Session windows by event time: records less than `gap` apart belong to one session, and a
+/// session ends after `gap` of silence — a user's visit, a burst of sensor activity. Each record
+/// opens the interval [time, time + gap); overlapping intervals merge, so an out-of-order record
+/// can join two sessions into one. The watermark (highest event time seen minus the allowed
+/// lateness) closes a session once it passes the session's end (last record + gap). A record that
+/// would start a session the watermark has already passed, and touches no open session, is late:
+/// it goes to the side channel, counted. Closed sessions come out in order of start, each as an
+/// EventWindow [first record's time, last record's time + gap) with its records in arrival order.
+///
+/// **Example**
+/// \code
+/// streamlab::EventTimeSessions<int> sessions{5, 0};   // 5 time units of silence end a session
+/// for (std::int64_t t : {1, 3, 4, 20, 22}) sessions.add(t, 0);   // 20 closes [1, 9)
+/// sessions.close_all();                                           // [20, 27)
+/// for (const auto& s : sessions.take_closed()) fmt::print("[{}, {})\n", s.start, s.end);
+/// \endcode
+template <typename T>
+class EventTimeSessions {
+ public:
+  /// Throws std::invalid_argument unless gap > 0 and allowed_lateness >= 0.
+  EventTimeSessions(std::int64_t gap, std::int64_t allowed_lateness) : gap_(gap), allowed_lateness_(allowed_lateness) {
+    if (gap <= 0) throw std::invalid_argument("EventTimeSessions: gap must be positive");
+    if (allowed_lateness < 0) throw std::invalid_argument("EventTimeSessions: allowed lateness must not be negative");
+  }
+
+  /// Adds a record to its session (merging sessions it bridges), advances the watermark and closes
+  /// the sessions it has passed. Returns what happened to the record.
+  Arrival add(std::int64_t time, T value) {
+    const bool in_order = !max_time_ || time >= *max_time_;
+    // Open sessions overlapping [time, time + gap): sorted and disjoint, so they sit just before
+    // the first session that starts at or after time + gap.
+    auto first = open_.lower_bound(time + gap_);
+    while (first != open_.begin() && std::prev(first)->second.end > time) --first;
+    const auto last = open_.lower_bound(time + gap_);
+    if (first == last && time + gap_ <= watermark_) {
+      late_.push_back(Timestamped<T>{time, std::move(value)});
+      ++late_count_;
+      if (in_order) advance(time);  // only after advance_watermark() ran ahead of the data
+      return Arrival::late;
+    }
+    EventWindow<T> merged{time, time + gap_, {}};
+    for (auto it = first; it != last; ++it) {
+      merged.start = std::min(merged.start, it->second.start);
+      merged.end = std::max(merged.end, it->second.end);
+      for (auto& record : it->second.records) merged.records.push_back(std::move(record));
+    }
+    open_.erase(first, last);
+    merged.records.push_back(Timestamped<T>{time, std::move(value)});
+    const std::int64_t start = merged.start;
+    open_.emplace(start, std::move(merged));
+    ++accepted_;
+    if (in_order) advance(time);
+    return in_order ? Arrival::on_time : Arrival::out_of_order;
+  }
+
+  /// Raises the watermark (never lowers it) and closes the sessions it passes.
+  void advance_watermark(std::int64_t watermark) {
+    if (watermark <= watermark_) return;
+    watermark_ = watermark;
+    while (!open_.empty() && open_.begin()->second.end <= watermark_) {
+      closed_.push_back(std::move(open_.begin()->second));
+      open_.erase(open_.begin());
+    }
+  }
+  /// End of the stream: closes every open session. Any record added after this is late.
+  void close_all() { advance_watermark(std::numeric_limits<std::int64_t>::max()); }
+
+  /// The sessions closed since the last call, in order of start.
+  std::vector<EventWindow<T>> take_closed() { return std::exchange(closed_, {}); }
+  /// The late records since the last call, in arrival order.
+  std::vector<Timestamped<T>> take_late() { return std::exchange(late_, {}); }
+  /// The current watermark, or std::nullopt before any record.
+  std::optional<std::int64_t> watermark() const noexcept {
+    if (watermark_ == std::numeric_limits<std::int64_t>::min()) return std::nullopt;
+    return watermark_;
+  }
+  std::uint64_t accepted() const noexcept { return accepted_; }
+  std::uint64_t late_count() const noexcept { return late_count_; }
+  std::size_t open_sessions() const noexcept { return open_.size(); }
+
+ private:
+  void advance(std::int64_t time) {
+    max_time_ = time;
+    advance_watermark(time - allowed_lateness_);
+  }
+
+  std::int64_t gap_;
+  std::int64_t allowed_lateness_;
+  std::int64_t watermark_ = std::numeric_limits<std::int64_t>::min();
+  std::optional<std::int64_t> max_time_;
+  std::map<std::int64_t, EventWindow<T>> open_;  // by start; open sessions never overlap
   std::vector<EventWindow<T>> closed_;
   std::vector<Timestamped<T>> late_;
   std::uint64_t accepted_ = 0;

@@ -218,7 +218,7 @@ int summarise_file(const CLI::App& app, const Options& options) {
       if (!number) {
         if (++bad <= bad_lines_shown) {
           std::string shown(text.substr(0, 40));
-          std::replace_if(shown.begin(), shown.end(), [](char c) { return c >= 0 && c < ' '; }, '?');  // NUL, tabs...
+          std::replace_if(shown.begin(), shown.end(), [](char c) { return c < ' ' || c == '\x7f'; }, '?');  // NUL, tabs, bytes >= 0x80...
           fmt::print(stderr, "{}: line {}: {}: '{}{}'\n", app.get_name(), line->number, number.error, shown,
                      shown.size() < text.size() ? "..." : "");
         }

@@ -188,3 +188,14 @@ TEST_CASE("alpha outside (0, 1] is rejected") {
   CHECK_THROWS_AS(ExponentialMovingAverage{std::nan("")}, std::invalid_argument);
   CHECK_NOTHROW(ExponentialMovingAverage{1.0});
 }
+
+TEST_CASE("a NaN poisons the mean and variance, as documented") {
+  OnlineStats s;
+  s.add(1.0);
+  s.add(std::nan(""));
+  s.add(3.0);
+  CHECK(std::isnan(s.mean()));
+  CHECK(std::isnan(s.variance()));
+  CHECK(s.min() == 1.0);
+  CHECK(s.max() == 3.0);
+}

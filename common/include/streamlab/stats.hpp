@@ -24,7 +24,8 @@ namespace streamlab {
 ///
 /// Statistics of nothing are undefined: mean(), min() and max() are NaN when count() is 0, and
 /// variance() (the sample variance, divided by n − 1) is NaN when count() < 2. Values must be
-/// finite: one NaN or infinity makes every statistic NaN (filter them first, as lesson 07 does).
+/// finite: one NaN or infinity makes the mean and the variances NaN for good (min and max skip a
+/// NaN), so filter them first, as lesson 07 does.
 ///
 /// **Example**
 /// \code

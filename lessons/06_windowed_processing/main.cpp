@@ -63,8 +63,10 @@ void sliding_window(const Options& options) {
   if (windows > options.show) fmt::print("  ...\n");
   fmt::print("\nTotal windows: {}\n", windows);
   fmt::print("Use cases: Time series analysis, sequence modeling\n");
-  fmt::print("\nMemory: a ring buffer of {} items, whatever the length of the stream;\n", options.window);
-  fmt::print("each window is a view into it (std::span), never a copy.\n");
+  fmt::print("\nMemory: a ring buffer of the last {} items ({} slots: each item is written twice, so that\n",
+             options.window, 2 * options.window);
+  fmt::print("the window is always one contiguous run), whatever the length of the stream. Each window\n");
+  fmt::print("is a view into it (std::span), never a copy.\n");
 }
 
 // Notice: tumbling windows are sliding windows whose stride equals their size; the only choice

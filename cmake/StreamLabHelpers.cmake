@@ -22,7 +22,7 @@ endif()
 
 # streamlab_add_lesson(NN_name): builds lessons/NN_name/main.cpp into the executable NN_name, links
 # the library, and registers the golden-output test golden.NN_name (label "golden") and the
-# bad-option sweep sweep.options.NN_name (label "sweep").
+# bad-option and bad-file sweep sweep.NN_name (label "sweep").
 function(streamlab_add_lesson name)
   add_executable(${name} main.cpp)
   target_link_libraries(${name} PRIVATE streamlab::common ${ARGN})
@@ -34,8 +34,8 @@ function(streamlab_add_lesson name)
              COMMAND golden_check --expected "${PROJECT_SOURCE_DIR}/expected_output/${name}.txt"
                      --received "${PROJECT_BINARY_DIR}/received/${name}.received.txt" -- $<TARGET_FILE:${name}>)
     set_tests_properties(golden.${name} PROPERTIES LABELS golden TIMEOUT 300)
-    add_test(NAME sweep.options.${name} COMMAND "${PROJECT_SOURCE_DIR}/tests/sweep/option_sweep.sh" $<TARGET_FILE:${name}>)
-    set_tests_properties(sweep.options.${name} PROPERTIES LABELS sweep TIMEOUT 600)
+    add_test(NAME sweep.${name} COMMAND "${PROJECT_SOURCE_DIR}/tests/sweep/sweep.sh" $<TARGET_FILE:${name}>)
+    set_tests_properties(sweep.${name} PROPERTIES LABELS sweep TIMEOUT 900)
   endif()
 endfunction()
 

@@ -43,14 +43,18 @@ class Generator : public std::ranges::view_base {
  public:
   class promise_type;
   class iterator;
-  using value_type = T;
-  using reference = T&;
+  using value_type = T;  ///< the type of the values yielded
+  using reference = T&;  ///< what dereferencing an iterator gives
+
+  /// Takes over the coroutine of `other`, which is left empty.
 
   Generator(Generator&& other) noexcept : coroutine_(std::exchange(other.coroutine_, {})) {}
+  /// Replaces this generator's coroutine (destroying it) with `other`'s.
   Generator& operator=(Generator other) noexcept {
     std::swap(coroutine_, other.coroutine_);
     return *this;
   }
+  /// Destroys the coroutine frame, running the destructors of the coroutine's locals.
   ~Generator() {
     if (coroutine_) coroutine_.destroy();
   }
@@ -63,6 +67,7 @@ class Generator : public std::ranges::view_base {
     coroutine_.promise().rethrow_if_failed();
     return iterator{coroutine_};
   }
+  /// The end of the stream: an iterator equals it once the coroutine has returned.
   std::default_sentinel_t end() const noexcept { return {}; }
 
  private:
@@ -71,13 +76,19 @@ class Generator : public std::ranges::view_base {
   handle coroutine_;
 };
 
+/// The coroutine's promise: where the current value and a pending exception are kept.
 template <typename T>
 class Generator<T>::promise_type {
  public:
+  /// Makes the Generator that owns this coroutine.
   Generator get_return_object() noexcept { return Generator{handle::from_promise(*this)}; }
+  /// Lazy start: nothing runs until the first begin().
   std::suspend_always initial_suspend() const noexcept { return {}; }
+  /// Stays suspended at the end, so the Generator can see that it is done and destroy it.
   std::suspend_always final_suspend() const noexcept { return {}; }
+  /// Reaching the end of the coroutine ends the stream.
   void return_void() const noexcept {}
+  /// Keeps an exception thrown in the coroutine, to rethrow it to the consumer.
   void unhandled_exception() noexcept { exception_ = std::current_exception(); }
 
   /// `co_yield value` of an rvalue: the value lives in the coroutine frame while it is suspended,
@@ -106,6 +117,7 @@ class Generator<T>::promise_type {
   template <typename U>
   std::suspend_never await_transform(U&&) = delete;
 
+  /// Rethrows (once) an exception the coroutine threw.
   void rethrow_if_failed() {
     if (exception_) std::rethrow_exception(std::exchange(exception_, nullptr));
   }
@@ -117,30 +129,38 @@ class Generator<T>::promise_type {
   bool started_ = false;
 };
 
+/// The input iterator of a Generator: `++` resumes the coroutine, `*` is the value it yielded.
 template <typename T>
 class Generator<T>::iterator {
  public:
-  using iterator_concept = std::input_iterator_tag;
-  using difference_type = std::ptrdiff_t;
-  using value_type = T;
+  using iterator_concept = std::input_iterator_tag;  ///< single pass
+  using difference_type = std::ptrdiff_t;            ///< required of every iterator
+  using value_type = T;                              ///< the type of the values yielded
 
   iterator() = default;
+  /// Iterators are move-only, like the stream they walk.
   iterator(iterator&& other) noexcept : coroutine_(std::exchange(other.coroutine_, {})) {}
+  /// Takes over `other`'s position.
   iterator& operator=(iterator&& other) noexcept {
     coroutine_ = std::exchange(other.coroutine_, {});
     return *this;
   }
 
+  /// The current value; valid until the next increment.
   T& operator*() const noexcept { return *coroutine_.promise().current_; }
+  /// Member access to the current value.
   T* operator->() const noexcept { return coroutine_.promise().current_; }
 
+  /// Resumes the coroutine to its next value; rethrows an exception it threw.
   iterator& operator++() {
     coroutine_.resume();
     coroutine_.promise().rethrow_if_failed();
     return *this;
   }
+  /// Same as prefix increment (an input iterator's post-increment returns nothing).
   void operator++(int) { ++*this; }
 
+  /// True once the coroutine has returned.
   friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept {
     return !it.coroutine_ || it.coroutine_.done();
   }

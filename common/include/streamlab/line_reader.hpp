@@ -16,8 +16,8 @@ namespace streamlab {
 /// One line of input, without its line ending, and its 1-based line number.
 /// `text` points into the reader's buffer: it is valid until the next line is read.
 struct Line {
-  std::string_view text;
-  std::uint64_t number = 0;
+  std::string_view text;     ///< the line without `\n` or `\r\n`
+  std::uint64_t number = 0;  ///< 1 for the first line
 };
 
 /// Reads lines from a file, a pipe or stdin with one fixed buffer, so memory does not grow with
@@ -37,7 +37,8 @@ struct Line {
 /// \endcode
 class LineReader {
  public:
-  static constexpr std::size_t default_max_line_bytes = 1 << 20;  // 1 MiB
+  /// Longest line kept whole by default: 1 MiB.
+  static constexpr std::size_t default_max_line_bytes = 1 << 20;
 
   /// Opens a file for reading; throws std::runtime_error naming the file and the reason.
   static LineReader open(const std::filesystem::path& path, std::size_t max_line_bytes = default_max_line_bytes);
@@ -46,10 +47,13 @@ class LineReader {
   /// Reads standard input.
   static LineReader from_stdin(std::size_t max_line_bytes = default_max_line_bytes);
 
+  /// Takes over `other`'s input and position.
   LineReader(LineReader&& other) noexcept;
+  /// Closes this reader's file (if it owns one) and takes over `other`'s.
   LineReader& operator=(LineReader&& other) noexcept;
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
+  /// Closes the file if the reader opened it.
   ~LineReader();
 
   /// The next line, or std::nullopt at the end of the input. Blocks on a pipe until a whole line

@@ -16,12 +16,15 @@ namespace streamlab {
 /// \endcode
 class Stopwatch {
  public:
+  /// Starts the stopwatch.
   Stopwatch() noexcept : start_(std::chrono::steady_clock::now()) {}
   /// Starts again from zero.
   void restart() noexcept { start_ = std::chrono::steady_clock::now(); }
   /// Time since the start (or the last restart).
   std::chrono::steady_clock::duration elapsed() const noexcept { return std::chrono::steady_clock::now() - start_; }
+  /// Time since the start, in seconds.
   double elapsed_seconds() const noexcept { return std::chrono::duration<double>(elapsed()).count(); }
+  /// Time since the start, in milliseconds.
   double elapsed_ms() const noexcept { return std::chrono::duration<double, std::milli>(elapsed()).count(); }
 
  private:

@@ -28,18 +28,21 @@ namespace streamlab {
 /// \endcode
 class Random {
  public:
-  using result_type = std::uint64_t;
+  using result_type = std::uint64_t;  ///< 64 random bits per call
 
   /// Seeds the four words of state from one 64-bit seed with SplitMix64, as the xoshiro authors advise.
   explicit Random(std::uint64_t seed) noexcept {
     for (auto& word : state_) word = splitmix64(seed);
   }
 
+  /// Smallest value operator() returns (for std::uniform_random_bit_generator).
   static constexpr result_type min() noexcept { return 0; }
+  /// Largest value operator() returns.
   static constexpr result_type max() noexcept { return std::numeric_limits<result_type>::max(); }
 
   /// The next 64 random bits.
   result_type operator()() noexcept { return next_u64(); }
+  /// The next 64 random bits (xoshiro256**).
   result_type next_u64() noexcept {
     const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
     const std::uint64_t t = state_[1] << 17;

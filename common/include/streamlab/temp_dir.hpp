@@ -21,10 +21,12 @@ class TempDir {
  public:
   /// Creates `<tmp>/streamlab-<prefix>-XXXXXX`; throws std::system_error if it cannot.
   explicit TempDir(std::string_view prefix = "streamlab");
+  /// Removes the folder and everything in it.
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 
+  /// The folder's absolute path.
   const std::filesystem::path& path() const noexcept { return path_; }
   /// `file` relative to the folder, as a generic string (for printing).
   std::string relative(const std::filesystem::path& file) const;

@@ -1,0 +1,25 @@
+# Installs the build tree into a fresh prefix, then configures, builds and runs the consumer project
+# against it. Variables: BUILD_DIR, SOURCE_DIR, WORK_DIR, GENERATOR.
+file(REMOVE_RECURSE "${WORK_DIR}")
+function(step)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE status OUTPUT_VARIABLE output ERROR_VARIABLE output)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "failed (${status}): ${ARGN}\n${output}")
+  endif()
+  set(last_output "${output}" PARENT_SCOPE)
+endfunction()
+
+step(${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${WORK_DIR}/prefix")
+foreach(installed include/streamlab/generator.hpp lib/libstreamlab_common.a lib/cmake/streamlab/streamlabConfig.cmake)
+  if(NOT EXISTS "${WORK_DIR}/prefix/${installed}")
+    message(FATAL_ERROR "cmake --install did not install ${installed}")
+  endif()
+endforeach()
+step(${CMAKE_COMMAND} -S "${SOURCE_DIR}/tests/install/consumer" -B "${WORK_DIR}/build" -G "${GENERATOR}"
+     "-DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix")
+step(${CMAKE_COMMAND} --build "${WORK_DIR}/build")
+step("${WORK_DIR}/build/consumer")
+if(NOT last_output STREQUAL "consumer: 7 batches, first random word 0x99ec5f36cb75f2b4\n")
+  message(FATAL_ERROR "the consumer printed: ${last_output}")
+endif()
+message("installed StreamLab found, linked and run by a separate project: ${last_output}")

@@ -202,6 +202,7 @@ int summarise_file(const CLI::App& app, const Options& options) {
   std::uint64_t skipped = 0;
   std::uint64_t bad = 0;
   constexpr std::uint64_t bad_lines_shown = 20;
+  std::vector<std::string> bad_reports;  // the first bad_lines_shown reports, printed at the end
   try {
     //! [input]
     auto reader = streamlab::LineReader::open(options.input);
@@ -219,8 +220,8 @@ int summarise_file(const CLI::App& app, const Options& options) {
         if (++bad <= bad_lines_shown) {
           std::string shown(text.substr(0, 40));
           std::replace_if(shown.begin(), shown.end(), [](char c) { return c < ' ' || c == '\x7f'; }, '?');  // NUL, tabs, bytes >= 0x80...
-          fmt::print(stderr, "{}: line {}: {}: '{}{}'\n", app.get_name(), line->number, number.error, shown,
-                     shown.size() < text.size() ? "..." : "");
+          bad_reports.push_back(fmt::format("line {}: {}: '{}{}'", line->number, number.error, shown,
+                                            shown.size() < text.size() ? "..." : ""));
         }
         continue;
       }
@@ -233,14 +234,17 @@ int summarise_file(const CLI::App& app, const Options& options) {
   } catch (const std::runtime_error& error) {
     return streamlab::usage_error(app, error.what());
   }
-  if (bad > bad_lines_shown) fmt::print(stderr, "{}: ... and {} more bad lines\n", app.get_name(), bad - bad_lines_shown);
+  // No numbers at all: statistics of nothing are undefined, so this is an error, in one line.
   if (stats.count() == 0 && bad == 0 && skipped == 0) {
     return streamlab::usage_error(app, fmt::format("{}: the file is empty: no numbers to summarise", options.input));
   }
   if (stats.count() == 0) {
-    return streamlab::usage_error(app, fmt::format("{}: no numbers to summarise ({} bad lines, {} blank or comment lines)",
-                                                   options.input, bad, skipped));
+    return streamlab::usage_error(
+        app, fmt::format("{}: no numbers to summarise ({} bad lines, {} blank or comment lines){}", options.input, bad,
+                         skipped, bad_reports.empty() ? "" : "; first bad " + bad_reports.front()));
   }
+  for (const std::string& report : bad_reports) fmt::print(stderr, "{}: {}\n", app.get_name(), report);
+  if (bad > bad_lines_shown) fmt::print(stderr, "{}: ... and {} more bad lines\n", app.get_name(), bad - bad_lines_shown);
 
   if (options.json) {
     fmt::print("{{\"count\": {}, \"mean\": {}, \"variance\": {}, \"stddev\": {}, \"min\": {}, \"max\": {}, "

@@ -94,8 +94,9 @@ class P2Quantile {
     return exact_quantile(std::span<const double>(first.data(), count_), p_);
   }
 
-  /// The quantile estimated (0.99 for p99) and the number of values added.
+  /// The quantile estimated (0.99 for p99).
   double p() const noexcept { return p_; }
+  /// Number of values added.
   std::uint64_t count() const noexcept { return count_; }
 
  private:

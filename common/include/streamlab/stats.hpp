@@ -79,8 +79,9 @@ class OnlineStats {
   double stddev() const noexcept { return std::sqrt(variance()); }
   /// Population standard deviation; NaN when empty.
   double population_stddev() const noexcept { return std::sqrt(population_variance()); }
-  /// Smallest and largest value; NaN when empty.
+  /// Smallest value; NaN when empty.
   double min() const noexcept { return count_ == 0 ? nan() : min_; }
+  /// Largest value; NaN when empty.
   double max() const noexcept { return count_ == 0 ? nan() : max_; }
 
  private:
@@ -127,7 +128,9 @@ class ExponentialMovingAverage {
   }
   /// The current average; NaN before the first value.
   double value() const noexcept { return count_ == 0 ? std::numeric_limits<double>::quiet_NaN() : value_; }
+  /// Number of values added.
   std::uint64_t count() const noexcept { return count_; }
+  /// The smoothing factor given at construction.
   double alpha() const noexcept { return alpha_; }
 
  private:

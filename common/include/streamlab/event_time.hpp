@@ -23,8 +23,8 @@ struct Timestamped {
 /// A closed event-time window: the interval [start, end) and its records, in arrival order.
 template <typename T>
 struct EventWindow {
-  std::int64_t start = 0;                ///< first time in the window
-  std::int64_t end = 0;                  ///< one past the last time in the window
+  std::int64_t start = 0;               ///< first time in the window
+  std::int64_t end = 0;                 ///< one past the last time in the window
   std::vector<Timestamped<T>> records;  ///< the records that fell in it, in arrival order
 };
 

@@ -114,10 +114,10 @@ class P2Quantile {
 
   double p_;
   std::uint64_t count_ = 0;
-  std::array<double, 5> height_{};                       // marker values q0..q4
+  std::array<double, 5> height_{};                           // marker values q0..q4
   std::array<double, 5> position_{0.0, 1.0, 2.0, 3.0, 4.0};  // their ranks (0-based)
-  std::array<double, 5> desired_{};                      // the ranks they should have
-  std::array<double, 5> increment_{};                    // how much desired_ grows per value
+  std::array<double, 5> desired_{};                          // the ranks they should have
+  std::array<double, 5> increment_{};                        // how much desired_ grows per value
 };
 
 }  // namespace streamlab

@@ -119,7 +119,8 @@ class ExponentialMovingAverage {
  public:
   /// Throws std::invalid_argument unless 0 < alpha <= 1.
   explicit ExponentialMovingAverage(double alpha) : alpha_(alpha) {
-    if (!(alpha > 0.0 && alpha <= 1.0)) throw std::invalid_argument("ExponentialMovingAverage: alpha must be in (0, 1]");
+    if (!(alpha > 0.0 && alpha <= 1.0))
+      throw std::invalid_argument("ExponentialMovingAverage: alpha must be in (0, 1]");
   }
   /// Adds one value.
   void add(double x) noexcept {

@@ -1,0 +1,309 @@
+// parallel_map(range, f, options): f applied on a thread pool, results streamed in input order.
+#pragma once
+
+#include "streamlab/generator.hpp"
+#include "streamlab/thread_pool.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ranges>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace streamlab {
+
+/// How `parallel_map` and `parallel_map_unordered` run.
+struct ParallelOptions {
+  /// The pool to run on. When null, the generator makes its own pool of `threads` workers and
+  /// joins it when it finishes (or is destroyed). A given pool must outlive the generator.
+  ThreadPool* pool = nullptr;
+  /// Workers of the generator's own pool (ignored when `pool` is set); 0 means one per core.
+  std::size_t threads = 0;
+  /// The most items started but not yet consumed (running, queued, or finished and waiting in the
+  /// reorder buffer). It bounds memory; 0 means twice the number of workers.
+  std::size_t max_in_flight = 0;
+  /// When true, the consumer's thread runs queued items itself while it waits for the next result,
+  /// instead of sleeping (as TBB's threads do). It saves a thread wake-up per item when items are
+  /// tiny; but then `f` also runs on the consumer's thread, so `f` must never wait for the consumer
+  /// (that would deadlock), and with I/O-bound items one more item waits at a time.
+  bool consumer_helps = false;
+};
+
+/// The type `parallel_map(input, f)` yields: what `f` returns for one item of `input`.
+template <typename Range, typename F>
+using parallel_map_result_t = std::remove_cvref_t<std::invoke_result_t<const F&, std::ranges::range_value_t<Range>>>;
+
+namespace detail {
+
+// What the consumer (the generator) and the workers share. Held by a shared_ptr in every task, so
+// a task may finish touching it even while the generator is being destroyed.
+template <typename Result>
+struct ParallelState {
+  struct Slot {
+    std::optional<Result> value;
+    std::exception_ptr error;
+    bool done = false;
+  };
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t running = 0;  // tasks posted and not yet finished (whether or not they ran f)
+  // Ordered: the index the consumer is blocked on (none: max). A worker wakes the consumer only
+  // for that item, so finishing items ahead of their turn costs no wake-up.
+  std::size_t waiting_for = std::numeric_limits<std::size_t>::max();
+  bool draining = false;  // the consumer waits in drain(): wake it on every finished task
+  std::atomic<bool> stop{false};
+  // Ordered: the first failing item in input order (items after it are skipped, items before it
+  // still run, so the consumer sees every result before the failure, then the failure).
+  std::atomic<std::size_t> first_failure{std::numeric_limits<std::size_t>::max()};
+  std::vector<Slot> ring;      // ordered: slot of item i is ring[i % ring.size()]
+  std::deque<Slot> completed;  // unordered: in completion order
+
+  // Waits until every posted task has finished. After this no worker touches the caller's f.
+  void drain() {
+    std::unique_lock lock{mutex};
+    draining = true;
+    changed.wait(lock, [this] { return running == 0; });
+  }
+};
+
+// Sets `stop` and waits for the posted tasks when the generator ends for any reason: finished,
+// failed, or destroyed early by a consumer that broke out of its loop.
+template <typename Result>
+struct StopAndDrain {
+  ParallelState<Result>& state;
+  ~StopAndDrain() {
+    state.stop.store(true);
+    state.drain();
+  }
+};
+
+// The next item of the input as a value for a task: moved from a single-pass input (nothing else
+// will see it), copied from a container or another multi-pass range (never stolen from it).
+template <typename Range, typename Iterator>
+std::ranges::range_value_t<Range> take_item(Iterator& it) {
+  if constexpr (std::ranges::forward_range<Range>) {
+    return std::ranges::range_value_t<Range>(*it);
+  } else {
+    return std::ranges::range_value_t<Range>(std::move(*it));
+  }
+}
+
+// Posts `task` counting it in `state.running`, so that drain() waits for it.
+template <typename Result, typename Task>
+void post_counted(ThreadPool& pool, ParallelState<Result>& state, Task&& task) {
+  {
+    std::lock_guard lock{state.mutex};
+    ++state.running;
+  }
+  try {
+    pool.post(std::forward<Task>(task));
+  } catch (...) {
+    std::lock_guard lock{state.mutex};
+    --state.running;
+    throw;
+  }
+}
+
+inline std::size_t in_flight_limit(const ParallelOptions& options, std::size_t workers) {
+  return options.max_in_flight != 0 ? options.max_in_flight : 2 * workers;
+}
+
+template <typename Range, typename F, typename Result>
+Generator<Result> parallel_map_ordered(Range input, F f, ParallelOptions options) {
+  std::optional<ThreadPool> own_pool;  // declared first: joined last, after the drain below
+  if (options.pool == nullptr) own_pool.emplace(options.threads != 0 ? options.threads : ThreadPool::default_thread_count());
+  ThreadPool& pool = options.pool != nullptr ? *options.pool : *own_pool;
+  const std::size_t limit = in_flight_limit(options, pool.size());
+
+  auto state = std::make_shared<ParallelState<Result>>();
+  state->ring.resize(limit);
+  StopAndDrain<Result> guard{*state};
+
+  const F& fn = f;  // called concurrently, always as const
+  auto next_item = std::ranges::begin(input);
+  const auto last_item = std::ranges::end(input);
+  std::size_t submitted = 0;  // items handed to the pool
+  std::size_t consumed = 0;   // items yielded to the consumer (the next one to yield is `consumed`)
+
+  for (;;) {
+    // Refill: start items until `limit` are in flight, unless a failure stopped scheduling.
+    while (submitted - consumed < limit && next_item != last_item && state->first_failure.load() == std::numeric_limits<std::size_t>::max()) {
+      const std::size_t index = submitted++;
+      post_counted(pool, *state, [state, index, &fn, item = take_item<Range>(next_item)]() mutable noexcept {
+        typename ParallelState<Result>::Slot slot;
+        if (!state->stop.load() && index < state->first_failure.load()) {
+          try {
+            slot.value.emplace(std::invoke(fn, std::move(item)));
+          } catch (...) {
+            slot.error = std::current_exception();
+            // Lower the first failure to this index (another, earlier item may fail later).
+            std::size_t seen = state->first_failure.load();
+            while (index < seen && !state->first_failure.compare_exchange_weak(seen, index)) {
+            }
+          }
+        }
+        slot.done = true;
+        std::unique_lock lock{state->mutex};
+        state->ring[index % state->ring.size()] = std::move(slot);
+        --state->running;
+        const bool wanted = index == state->waiting_for || state->draining;
+        lock.unlock();
+        if (wanted) state->changed.notify_one();  // only the consumer ever waits
+      });
+      ++next_item;
+    }
+    if (consumed == submitted) break;  // nothing in flight and nothing more to start
+
+    typename ParallelState<Result>::Slot slot;
+    {
+      std::unique_lock lock{state->mutex};
+      auto& wanted = state->ring[consumed % limit];
+      while (options.consumer_helps && !wanted.done) {
+        lock.unlock();
+        const bool helped = pool.run_pending_task();
+        lock.lock();
+        if (!helped) break;  // nothing queued: only the running items are left to wait for
+      }
+      if (!wanted.done) {
+        state->waiting_for = consumed;
+        state->changed.wait(lock, [&] { return wanted.done; });
+        state->waiting_for = std::numeric_limits<std::size_t>::max();
+      }
+      slot = std::exchange(wanted, {});
+    }
+    if (slot.error) std::rethrow_exception(slot.error);
+    if (!slot.value) break;  // skipped after an earlier failure (cannot happen before it is thrown)
+    ++consumed;
+    co_yield std::move(*slot.value);
+  }
+}
+
+template <typename Range, typename F, typename Result>
+Generator<Result> parallel_map_unordered_impl(Range input, F f, ParallelOptions options) {
+  std::optional<ThreadPool> own_pool;
+  if (options.pool == nullptr) own_pool.emplace(options.threads != 0 ? options.threads : ThreadPool::default_thread_count());
+  ThreadPool& pool = options.pool != nullptr ? *options.pool : *own_pool;
+  const std::size_t limit = in_flight_limit(options, pool.size());
+
+  auto state = std::make_shared<ParallelState<Result>>();
+  StopAndDrain<Result> guard{*state};
+
+  const F& fn = f;  // called concurrently, always as const
+  auto next_item = std::ranges::begin(input);
+  const auto last_item = std::ranges::end(input);
+  std::size_t submitted = 0;
+  std::size_t consumed = 0;
+
+  for (;;) {
+    while (submitted - consumed < limit && next_item != last_item && !state->stop.load()) {
+      ++submitted;
+      post_counted(pool, *state, [state, &fn, item = take_item<Range>(next_item)]() mutable noexcept {
+        typename ParallelState<Result>::Slot slot;
+        if (!state->stop.load()) {
+          try {
+            slot.value.emplace(std::invoke(fn, std::move(item)));
+          } catch (...) {
+            slot.error = std::current_exception();
+            state->stop.store(true);  // first exception: start nothing new
+          }
+        }
+        slot.done = true;
+        {
+          std::lock_guard lock{state->mutex};
+          state->completed.push_back(std::move(slot));
+          --state->running;
+        }
+        state->changed.notify_one();  // only the consumer ever waits
+      });
+      ++next_item;
+    }
+    if (consumed == submitted) break;
+
+    typename ParallelState<Result>::Slot slot;
+    {
+      std::unique_lock lock{state->mutex};
+      while (options.consumer_helps && state->completed.empty()) {
+        lock.unlock();
+        const bool helped = pool.run_pending_task();
+        lock.lock();
+        if (!helped) break;
+      }
+      state->changed.wait(lock, [&] { return !state->completed.empty(); });
+      // An error goes to the consumer at once, ahead of results that finished before it.
+      auto failed = std::find_if(state->completed.begin(), state->completed.end(), [](const auto& s) { return s.error != nullptr; });
+      if (failed != state->completed.end()) std::rethrow_exception(failed->error);
+      slot = std::move(state->completed.front());
+      state->completed.pop_front();
+    }
+    ++consumed;
+    if (!slot.value) continue;  // skipped after a failure; the failure itself is thrown above
+    co_yield std::move(*slot.value);
+  }
+}
+
+template <typename Range, typename F>
+void check_parallel_arguments(const ParallelOptions& options) {
+  static_assert(std::invocable<const F&, std::ranges::range_value_t<Range>>,
+                "parallel_map: f must be callable (as const) with the range's value type");
+  static_assert(!std::is_void_v<std::invoke_result_t<const F&, std::ranges::range_value_t<Range>>>,
+                "parallel_map: f must return a value (for side effects only, use ThreadPool::post)");
+  if (options.pool != nullptr && options.pool->size() == 0) throw std::invalid_argument("parallel_map: empty pool");
+}
+
+}  // namespace detail
+
+/// Applies `f` to every item of `input` on a thread pool and yields the results **in input order**.
+///
+/// The input is read on the consumer's thread (it need not be thread-safe); each item is moved
+/// into a task and `f(item)` runs on a worker. A reorder buffer holds results that finished early
+/// until their turn comes. At most `options.max_in_flight` items are started but not yet
+/// consumed, so memory stays bounded however long the stream is and however slow the consumer.
+///
+/// - `f` is called concurrently from several threads: it must be safe to call that way (a pure
+///   function is). It is kept in the generator; references it captures must outlive the loop.
+/// - Errors: when `f` throws for item k, no item after k is started; items before k still finish
+///   and are yielded, then the exception of item k is rethrown to the consumer (as Python's
+///   `pool.map` does). Which results precede the exception does not depend on timing.
+/// - Breaking out of the loop destroys the generator: nothing new is started, queued items are
+///   skipped, the running ones are waited for, and the generator's own pool is joined.
+///   No thread is left running and no `f` call outlives the generator.
+/// - The input is taken by value (CP.53): pass a Generator with `std::move` or a temporary, a
+///   container as `std::views::all(container)` to copy only a view.
+///
+/// **Example**
+/// \code
+/// auto fetch = [](int id) { return download(id); };         // slow, I/O-bound
+/// for (const Page& page : streamlab::parallel_map(std::views::iota(0, 16), fetch, {.threads = 4})) {
+///   save(page);                                              // pages 0, 1, 2, ... in order
+/// }
+/// \endcode
+template <std::ranges::input_range Range, typename F>
+Generator<parallel_map_result_t<Range, F>> parallel_map(Range input, F f, ParallelOptions options = {}) {
+  detail::check_parallel_arguments<Range, F>(options);
+  return detail::parallel_map_ordered<Range, F, parallel_map_result_t<Range, F>>(std::move(input), std::move(f), options);
+}
+
+/// Like `parallel_map`, but yields each result as soon as it is ready (completion order).
+///
+/// No reorder buffer: a slow item does not hold back the ones after it. The first exception stops
+/// scheduling and is rethrown to the consumer at its next step, ahead of any results not yet
+/// yielded. Early break, bounds and threading are as for `parallel_map`.
+template <std::ranges::input_range Range, typename F>
+Generator<parallel_map_result_t<Range, F>> parallel_map_unordered(Range input, F f, ParallelOptions options = {}) {
+  detail::check_parallel_arguments<Range, F>(options);
+  return detail::parallel_map_unordered_impl<Range, F, parallel_map_result_t<Range, F>>(std::move(input), std::move(f), options);
+}
+
+}  // namespace streamlab

@@ -1,0 +1,142 @@
+// ProcessPool: worker processes fed records over pipes, so a record that crashes its worker cannot crash you.
+#pragma once
+
+#include "streamlab/generator.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <ranges>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+#include <utility>
+#include <vector>
+
+namespace streamlab {
+
+/// What a process pool made of one record.
+struct ProcessResult {
+  std::size_t index = 0;  ///< position of the record in the input (0-based)
+  bool ok = false;        ///< true when the worker answered normally
+  std::string output;     ///< the worker's answer, when `ok`
+  std::string error;      ///< why it failed, e.g. `worker died (killed by SIGABRT)`, when not `ok`
+};
+
+/// A fixed set of worker processes, each started from `command` (fork/exec through `posix_spawn`)
+/// and fed one record at a time over a pipe. Threads share one address space, so one bad record
+/// that crashes a thread takes the whole program down; a worker process is isolated: when it dies
+/// on a record, the pool notices (end of file on its pipe), reaps it, reports that record as
+/// failed with the cause, starts a replacement, and the stream goes on.
+///
+/// Protocol (text, one line each way): the pool writes the record and `\n` to the worker's stdin;
+/// the worker answers `ok <output>` or `error <message>` on one line of its stdout. A worker
+/// program gets this for free with `serve_process_worker`. Records must not contain `\n` (such a
+/// record is reported as failed, not sent). The worker's stderr is the pool's stderr. A worker
+/// that answers off-protocol is reported for that record, then killed and replaced.
+///
+/// - The pool never dies of SIGPIPE: writes block SIGPIPE in the writing thread and handle EPIPE.
+/// - Every child is reaped (no zombies). The destructor closes the pipes (a worker sees end of
+///   input and exits), waits at most one second for each, then kills it: it never hangs.
+/// - One `map` at a time per pool, used from one thread. The pool must outlive its generators.
+///
+/// **Example**
+/// \code
+/// // in the worker program (or the same program re-executed with --worker):
+/// return streamlab::serve_process_worker([](std::string_view record) { return parse(record); });
+/// // in the parent:
+/// streamlab::ProcessPool pool{{"/proc/self/exe", "--worker"}, 2};
+/// for (const streamlab::ProcessResult& r : pool.map(records)) {
+///   if (r.ok) save(r.output); else fmt::print("record {} failed: {}\n", r.index, r.error);
+/// }
+/// \endcode
+class ProcessPool {
+ public:
+  /// Starts `workers` processes running `command` (`command[0]` is the program's path).
+  /// Throws std::system_error if a process cannot be started, std::invalid_argument on an empty
+  /// command or zero workers.
+  ProcessPool(std::vector<std::string> command, std::size_t workers);
+  /// Closes every worker's input, waits up to a second for each to exit, kills the rest; reaps all.
+  ~ProcessPool();
+  ProcessPool(const ProcessPool&) = delete;
+  ProcessPool& operator=(const ProcessPool&) = delete;
+
+  /// The number of worker processes.
+  std::size_t size() const noexcept { return workers_.size(); }
+  /// How many workers died and were replaced so far.
+  std::size_t workers_replaced() const noexcept { return replaced_; }
+
+  /// Sends every record of `records` (strings or anything convertible to `std::string_view`) to
+  /// the workers and yields one `ProcessResult` per record, **in input order**. At most two
+  /// records per worker are started but not yet consumed. Breaking out early kills the workers
+  /// that were busy (their answers are no longer wanted) and replaces them.
+  template <std::ranges::input_range Range>
+  Generator<ProcessResult> map(Range records);
+
+ private:
+  struct Worker {
+    pid_t pid = -1;
+    int to_worker = -1;    // its stdin
+    int from_worker = -1;  // its stdout
+    std::string pending;   // bytes read that do not yet make a whole line
+    std::optional<std::size_t> record;  // the record it is working on, if any
+  };
+
+  // Guard for one map(): marks the pool busy; on exit kills and replaces still-busy workers.
+  struct MapScope {
+    explicit MapScope(ProcessPool& p);
+    ~MapScope();
+    ProcessPool& pool;
+  };
+
+  bool has_idle_worker() const noexcept;
+  // Sends record `index` to an idle worker; returns a result at once if it could not be sent.
+  std::optional<ProcessResult> start(std::size_t index, std::string_view record);
+  // Blocks until a busy worker answers or dies; returns that record's result.
+  ProcessResult wait_one();
+  void spawn(Worker& worker);
+  void retire(Worker& worker, bool kill_first);  // closes its pipes and reaps it
+  std::string replace(Worker& worker);            // reaps a dead worker, starts another, returns the cause
+
+  std::vector<std::string> command_;
+  std::vector<Worker> workers_;
+  std::size_t replaced_ = 0;
+  bool mapping_ = false;
+};
+
+/// The worker side of the protocol: reads records (one per line) from stdin until end of input,
+/// answers `ok <handle(record)>` or, if `handle` throws, `error <what()>`, one line each, flushed.
+/// Newlines in an answer are replaced by spaces. Answers go to a private copy of stdout, and
+/// stdout itself is pointed at stderr, so stray prints in `handle` cannot corrupt the protocol.
+/// Returns the exit status for `main` (0 at end of input).
+int serve_process_worker(const std::function<std::string(std::string_view)>& handle);
+
+template <std::ranges::input_range Range>
+Generator<ProcessResult> ProcessPool::map(Range records) {
+  MapScope scope{*this};
+  std::map<std::size_t, ProcessResult> ready;  // reorder buffer: finished, waiting for their turn
+  const std::size_t limit = 2 * size();
+  std::size_t started = 0;
+  std::size_t yielded = 0;
+  auto next = std::ranges::begin(records);
+  const auto last = std::ranges::end(records);
+  for (;;) {
+    while (next != last && has_idle_worker() && started - yielded < limit) {
+      auto&& record = *next;  // a temporary (from a transform view, say) lives to the end of the statement block
+      if (auto failed = start(started, std::string_view{record})) ready.emplace(started, std::move(*failed));
+      ++started;
+      ++next;
+    }
+    if (yielded == started) break;
+    while (!ready.contains(yielded)) {
+      ProcessResult result = wait_one();
+      ready.emplace(result.index, std::move(result));
+    }
+    auto node = ready.extract(yielded++);
+    co_yield std::move(node.mapped());
+  }
+}
+
+}  // namespace streamlab

@@ -1,0 +1,41 @@
+// A ProcessPool worker for test_process_pool: answers each record with it in upper case, and
+// misbehaves on purpose on a few records: "crash" aborts, "throw" throws, "exit" exits, "hang"
+// sleeps forever (and ignores the end of its input), "noise" prints to stdout, "pid" answers its
+// process id. With --raw it answers every record off-protocol.
+#include "streamlab/process_pool.hpp"
+
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <sys/resource.h>
+#include <unistd.h>
+
+int main(int argc, char** argv) {
+  const rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);  // it crashes on purpose: leave no core files behind
+  if (argc > 1 && std::string_view{argv[1]} == "--raw") {
+    // Off-protocol: answers every record with "???" (no "ok " or "error " in front).
+    char buffer[4096];
+    while (std::fgets(buffer, sizeof buffer, stdin) != nullptr) {
+      std::fputs("???\n", stdout);
+      std::fflush(stdout);
+    }
+    return 0;
+  }
+  return streamlab::serve_process_worker([](std::string_view record) -> std::string {
+    if (record == "crash") std::abort();
+    if (record == "throw") throw std::runtime_error("cannot handle 'throw'");
+    if (record == "exit") std::_Exit(3);
+    if (record == "hang") {
+      for (;;) pause();
+    }
+    if (record == "noise") std::puts("a stray line on stdout, which must not reach the pool");
+    if (record == "pid") return std::to_string(getpid());
+    std::string upper{record};
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return upper;
+  });
+}

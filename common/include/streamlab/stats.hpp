@@ -1,0 +1,139 @@
+// Online statistics: count, mean, variance, min and max in one pass and O(1) memory, mergeable; EWMA.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+
+namespace streamlab {
+
+/// Count, mean, variance, standard deviation, min and max of a stream of numbers, updated one
+/// value at a time in O(1) time and memory, numerically stable, and mergeable.
+///
+/// - **Welford's update** keeps the mean and M2 (the sum of squared deviations from the mean)
+///   instead of Σx and Σx². The textbook `(Σx² − (Σx)²/n) / (n − 1)` subtracts two huge, nearly
+///   equal numbers when the data sit far from zero, and loses every digit (it can even go
+///   negative); Welford's update only ever adds small, positive terms.
+/// - The mean is kept with a compensation term (a second double holding the rounding error of the
+///   first), so after millions of values like 10000000.1, .2, .3 it is still the double nearest to
+///   the true mean; plain Welford drifts by hundreds of units in the last place there.
+/// - **merge** (Chan, Golub & LeVeque) combines the statistics of two parts of a stream into those
+///   of the whole, so workers can each summarise a shard and one of them adds the rest.
+///
+/// Statistics of nothing are undefined: mean(), min() and max() are NaN when count() is 0, and
+/// variance() (the sample variance, divided by n − 1) is NaN when count() < 2. Values must be
+/// finite: one NaN or infinity makes the mean and the variances NaN for good (min and max skip a
+/// NaN), so filter them first, as lesson 07 does.
+///
+/// **Example**
+/// \code
+/// streamlab::OnlineStats a, b;
+/// for (double x : {1.0, 2.0, 3.0}) a.add(x);
+/// for (double x : {4.0, 5.0}) b.add(x);
+/// a.merge(b);                   // as if all five had been added to a
+/// fmt::print("{} {} {}\n", a.count(), a.mean(), a.variance());   // 5 3 2.5
+/// \endcode
+class OnlineStats {
+ public:
+  /// Adds one value.
+  void add(double x) noexcept {
+    ++count_;
+    const double delta = (x - mean_) - mean_low_;  // x minus the full (two-part) mean
+    // 1/n does not depend on the mean, so the CPU computes it ahead while the previous update
+    // finishes; a division by n would sit on the chain of dependent operations (~1.5x slower).
+    add_to_mean(delta * (1.0 / static_cast<double>(count_)));
+    m2_ += delta * ((x - mean_) - mean_low_);  // old deviation × new deviation: never negative
+    min_ = std::min(min_, x);
+    max_ = std::max(max_, x);
+  }
+
+  /// Adds the statistics of another part of the stream, as if its values had been added here.
+  void merge(const OnlineStats& other) noexcept {
+    if (other.count_ == 0) return;
+    if (count_ == 0) {
+      *this = other;
+      return;
+    }
+    const double n_a = static_cast<double>(count_);
+    const double n_b = static_cast<double>(other.count_);
+    const double n = n_a + n_b;
+    const double delta = (other.mean_ - mean_) + (other.mean_low_ - mean_low_);
+    add_to_mean(delta * (n_b / n));
+    m2_ += other.m2_ + delta * delta * (n_a * (n_b / n));
+    count_ += other.count_;
+    min_ = std::min(min_, other.min_);
+    max_ = std::max(max_, other.max_);
+  }
+
+  /// Number of values added.
+  std::uint64_t count() const noexcept { return count_; }
+  /// Arithmetic mean; NaN when empty.
+  double mean() const noexcept { return count_ == 0 ? nan() : mean_; }
+  /// Sample variance, Σ(x − mean)² / (n − 1) (what Python's statistics.variance gives); NaN when n < 2.
+  double variance() const noexcept { return count_ < 2 ? nan() : m2_ / static_cast<double>(count_ - 1); }
+  /// Population variance, Σ(x − mean)² / n; NaN when empty.
+  double population_variance() const noexcept { return count_ == 0 ? nan() : m2_ / static_cast<double>(count_); }
+  /// Sample standard deviation, √variance(); NaN when n < 2.
+  double stddev() const noexcept { return std::sqrt(variance()); }
+  /// Population standard deviation; NaN when empty.
+  double population_stddev() const noexcept { return std::sqrt(population_variance()); }
+  /// Smallest and largest value; NaN when empty.
+  double min() const noexcept { return count_ == 0 ? nan() : min_; }
+  double max() const noexcept { return count_ == 0 ? nan() : max_; }
+
+ private:
+  static double nan() noexcept { return std::numeric_limits<double>::quiet_NaN(); }
+
+  // mean_ + mean_low_ is the mean; TwoSum keeps mean_ the rounded value and mean_low_ the exact error.
+  void add_to_mean(double increment) noexcept {
+    const double y = mean_low_ + increment;
+    const double sum = mean_ + y;
+    const double y_part = sum - mean_;
+    mean_low_ = (mean_ - (sum - y_part)) + (y - y_part);
+    mean_ = sum;
+  }
+
+  std::uint64_t count_ = 0;
+  double mean_ = 0.0;
+  double mean_low_ = 0.0;
+  double m2_ = 0.0;
+  double min_ = std::numeric_limits<double>::infinity();
+  double max_ = -std::numeric_limits<double>::infinity();
+};
+
+/// An exponentially weighted moving average: each new value x moves the average by
+/// alpha · (x − average), so recent values count most and old ones fade geometrically
+/// (a value k steps back has weight alpha · (1 − alpha)^k). O(1) memory, no window to keep.
+/// Larger alpha follows changes faster and smooths less. The first value starts the average.
+///
+/// **Example**
+/// \code
+/// streamlab::ExponentialMovingAverage ewma{0.5};
+/// for (double x : {10.0, 20.0, 20.0}) ewma.add(x);
+/// double v = ewma.value();   // 10 → 15 → 17.5
+/// \endcode
+class ExponentialMovingAverage {
+ public:
+  /// Throws std::invalid_argument unless 0 < alpha <= 1.
+  explicit ExponentialMovingAverage(double alpha) : alpha_(alpha) {
+    if (!(alpha > 0.0 && alpha <= 1.0)) throw std::invalid_argument("ExponentialMovingAverage: alpha must be in (0, 1]");
+  }
+  /// Adds one value.
+  void add(double x) noexcept {
+    value_ = count_ == 0 ? x : value_ + alpha_ * (x - value_);
+    ++count_;
+  }
+  /// The current average; NaN before the first value.
+  double value() const noexcept { return count_ == 0 ? std::numeric_limits<double>::quiet_NaN() : value_; }
+  std::uint64_t count() const noexcept { return count_; }
+  double alpha() const noexcept { return alpha_; }
+
+ private:
+  double alpha_;
+  double value_ = 0.0;
+  std::uint64_t count_ = 0;
+};
+
+}  // namespace streamlab

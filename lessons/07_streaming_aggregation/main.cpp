@@ -1,0 +1,298 @@
+// Lesson 07 · Streaming Aggregation — summarise a stream in one pass and constant memory: mean,
+// variance and range that stay accurate (Welford), merge across workers (Chan), streaming
+// percentiles (P²) and a uniform sample (reservoir). `--input FILE` summarises your own numbers.
+//
+// Run:    scripts/run-lessons 7        (or build/release/lessons/07_streaming_aggregation --help)
+// Golden: expected_output/07_streaming_aggregation.txt
+#include "streamlab/cli.hpp"
+#include "streamlab/line_reader.hpp"
+#include "streamlab/output.hpp"
+#include "streamlab/parse_number.hpp"
+#include "streamlab/quantile.hpp"
+#include "streamlab/random.hpp"
+#include "streamlab/reservoir.hpp"
+#include "streamlab/stats.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace {
+
+struct Options {
+  std::int64_t count = 1000;
+  std::int64_t quantile_count = 10'000;
+  std::int64_t sample_size = 5;
+  std::uint64_t seed = 42;
+  std::string input;
+  bool json = false;
+};
+
+/// The stream of the seed: readings from normal(100, 15), made one at a time.
+std::vector<double> readings(std::int64_t count, std::uint64_t seed) {
+  streamlab::Random rng{seed};
+  std::vector<double> values(static_cast<std::size_t>(count));
+  for (double& x : values) x = rng.normal(100.0, 15.0);
+  return values;
+}
+
+// Notice: each line is computed from four numbers kept so far (count, mean, M2, min/max), not from
+// the items: the memory is the same after 10 items as after 10 million.
+void online_statistics(const Options& options) {
+  streamlab::section("Streaming Aggregation");
+  fmt::print("Online statistics calculation:\n\n");
+  fmt::print("Processing stream...\n");
+  streamlab::Random rng{options.seed};
+  //! [online]
+  streamlab::OnlineStats stats;
+  std::int64_t next_report = 10;
+  for (std::int64_t i = 1; i <= options.count; ++i) {
+    stats.add(rng.normal(100.0, 15.0));
+    if (i == next_report || i == options.count) {
+      fmt::print("  After {} items:\n", i);
+      fmt::print("    Mean: {:.2f}\n", stats.mean());
+      fmt::print("    Variance: {:.2f}\n", stats.variance());  // sample variance, n − 1
+      fmt::print("    Range: [{:.2f}, {:.2f}]\n", stats.min(), stats.max());
+      if (i == next_report) next_report *= 10;
+    }
+  }
+  //! [online]
+  fmt::print("\n(Variance is the sample variance, divided by n − 1. The values differ from the Python\n");
+  fmt::print("seed's because the random generator differs; both streams are normal(100, 15).)\n");
+}
+
+// Notice: the same noise is added to bigger and bigger offsets. The true variance does not change,
+// and Welford's does not either; the textbook formula subtracts two nearly equal huge sums and its
+// answer turns into rounding noise — here even negative, which no variance can be.
+void textbook_formula_fails(const Options& options) {
+  streamlab::section("Why the textbook formula fails");
+  const std::vector<double> noise = readings(1000, options.seed);  // the same 1000 values each time
+  fmt::print("The same 1000 readings of normal(100, 15), shifted by a growing offset. Sample variance by:\n\n");
+  fmt::print("  {:>8}   {:>16}   {:>16}   {:>16}\n", "offset", "textbook Σx²", "Welford", "two passes");
+  for (double offset : {0.0, 1e6, 1e8, 1e9}) {
+    //! [textbook]
+    double sum = 0.0;
+    double sum_of_squares = 0.0;
+    streamlab::OnlineStats welford;
+    for (double x : noise) {
+      const double shifted = offset + x;
+      sum += shifted;
+      sum_of_squares += shifted * shifted;
+      welford.add(shifted);
+    }
+    const double n = static_cast<double>(noise.size());
+    const double textbook = (sum_of_squares - sum * sum / n) / (n - 1);  // cancels catastrophically
+    //! [textbook]
+    double mean = 0.0;
+    for (double x : noise) mean += offset + x;
+    mean /= n;
+    double squares = 0.0;
+    for (double x : noise) squares += (offset + x - mean) * (offset + x - mean);
+    fmt::print("  {:>8g}   {:>16.2f}   {:>16.2f}   {:>16.2f}\n", offset, textbook, welford.variance(),
+               squares / (n - 1));
+  }
+  fmt::print("\nTextbook: (Σx² − (Σx)²/n) / (n − 1). Two passes: the mean first, then Σ(x − mean)², with\n");
+  fmt::print("every value kept in memory — exact enough to judge by, but not a streaming method.\n");
+  fmt::print("At offset 1e9, Σx² is about 1e21: a double keeps 16 digits, so its last kept digit is\n");
+  fmt::print("worth about 1e5, far more than the whole spread being measured. Welford's update never\n");
+  fmt::print("forms Σx²: it adds small, positive terms (x − mean) × (x − new mean).\n");
+}
+
+/// Summarises one worker's share of the stream.
+streamlab::OnlineStats summarise(const std::vector<double>& values, std::size_t begin, std::size_t end) {
+  streamlab::OnlineStats stats;
+  for (std::size_t i = begin; i < end; ++i) stats.add(values[i]);
+  return stats;
+}
+
+void print_summary(std::string_view who, const streamlab::OnlineStats& stats) {
+  fmt::print("  {:<22} count {:>4}   mean {:11.6f}   variance {:11.6f}   range [{:.2f}, {:.2f}]\n", who, stats.count(),
+             stats.mean(), stats.variance(), stats.min(), stats.max());
+}
+
+// Notice: two threads each summarise half the stream; merging their two small summaries gives
+// the summary of the whole stream, as one pass over it would — nothing but the summaries travels.
+void merge_workers(const Options& options) {
+  streamlab::section("Merging statistics from parallel workers");
+  const std::vector<double> values = readings(options.count, options.seed);
+  const std::size_t half = values.size() * 3 / 5;  // unequal shares, to show the weights work
+  //! [merge]
+  streamlab::OnlineStats first;
+  streamlab::OnlineStats second;
+  {
+    std::jthread worker_a([&] { first = summarise(values, 0, half); });
+    std::jthread worker_b([&] { second = summarise(values, half, values.size()); });
+  }  // both threads are joined here
+  streamlab::OnlineStats merged = first;
+  merged.merge(second);
+  //! [merge]
+  const streamlab::OnlineStats one_pass = summarise(values, 0, values.size());
+  print_summary("Worker A (first part):", first);
+  print_summary("Worker B (rest):", second);
+  print_summary("A merged with B:", merged);
+  print_summary("One pass over all:", one_pass);
+  const bool same = std::fabs(merged.mean() - one_pass.mean()) <= 1e-12 * std::fabs(one_pass.mean()) &&
+                    std::fabs(merged.variance() - one_pass.variance()) <= 1e-12 * one_pass.variance() &&
+                    merged.count() == one_pass.count() && merged.min() == one_pass.min() &&
+                    merged.max() == one_pass.max();
+  fmt::print("Merged equals one pass (to 12 significant digits): {}\n", same ? "yes" : "NO");
+}
+
+// Notice: three estimators of five markers each track the percentiles as the data flows by; the
+// exact answer needs every value kept and sorted. Latencies are skewed, so p99 is far from the mean.
+void streaming_percentiles(const Options& options) {
+  streamlab::section("Streaming percentiles");
+  streamlab::Random rng{options.seed};
+  std::vector<double> kept;  // only for the exact answer; the estimators do not need it
+  //! [quantiles]
+  streamlab::P2Quantile p50{0.50};
+  streamlab::P2Quantile p90{0.90};
+  streamlab::P2Quantile p99{0.99};
+  for (std::int64_t i = 0; i < options.quantile_count; ++i) {
+    const double latency_ms = std::exp(rng.normal(std::log(20.0), 0.5));  // log-normal, median 20 ms
+    p50.add(latency_ms);
+    p90.add(latency_ms);
+    p99.add(latency_ms);
+    kept.push_back(latency_ms);
+  }
+  //! [quantiles]
+  std::sort(kept.begin(), kept.end());
+  fmt::print("{} request latencies (log-normal, median 20 ms):\n\n", options.quantile_count);
+  fmt::print("         streaming (P²)   exact (sorted)\n");
+  for (const streamlab::P2Quantile* estimator : {&p50, &p90, &p99}) {
+    fmt::print("  p{:<2}   {:>11.2f} ms   {:>11.2f} ms\n", std::lround(estimator->p() * 100), estimator->value(),
+               streamlab::exact_quantile(kept, estimator->p()));
+  }
+  fmt::print("\nMemory: 3 estimators of 5 markers each, against {} values kept and sorted.\n", kept.size());
+}
+
+// Notice: every reading had the same chance to be picked, though the stream's length was unknown
+// while it flowed; the reservoir never held more than its k items.
+void reservoir_sample(const Options& options) {
+  streamlab::section("Reservoir sampling");
+  const std::vector<double> values = readings(options.count, options.seed);
+  //! [reservoir]
+  streamlab::Reservoir<std::size_t> sample{static_cast<std::size_t>(options.sample_size), options.seed};
+  for (std::size_t i = 0; i < values.size(); ++i) sample.add(i);
+  //! [reservoir]
+  std::vector<std::size_t> picked(sample.items().begin(), sample.items().end());
+  std::sort(picked.begin(), picked.end());
+  fmt::print("A uniform sample of {} of the {} readings (each had a {} in {} chance):\n", picked.size(),
+             values.size(), picked.size(), values.size());
+  for (std::size_t i : picked) fmt::print("  reading #{:<4}  {:.2f}\n", i, values[i]);
+}
+
+// ---- --input FILE: the statistics of a student's own numbers ----
+
+std::string json_number(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "null"; }
+
+/// Reads one number per line and prints their statistics. Returns the exit status.
+int summarise_file(const CLI::App& app, const Options& options) {
+  streamlab::OnlineStats stats;
+  streamlab::P2Quantile p50{0.50};
+  streamlab::P2Quantile p90{0.90};
+  streamlab::P2Quantile p99{0.99};
+  std::uint64_t skipped = 0;
+  std::uint64_t bad = 0;
+  constexpr std::uint64_t bad_lines_shown = 20;
+  try {
+    //! [input]
+    auto reader = streamlab::LineReader::open(options.input);
+    while (auto line = reader.next()) {
+      std::string_view text = line->text;
+      if (line->number == 1 && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 BOM
+      const auto first = text.find_first_not_of(" \t");
+      if (first == std::string_view::npos || text[first] == '#') {
+        ++skipped;  // blank line or comment
+        continue;
+      }
+      const auto number = reader.truncated() ? streamlab::ParsedNumber{0.0, "line longer than 1 MiB"}
+                                             : streamlab::parse_double(text);
+      if (!number) {
+        if (++bad <= bad_lines_shown) {
+          std::string shown(text.substr(0, 40));
+          std::replace_if(shown.begin(), shown.end(), [](char c) { return c < ' ' || c == '\x7f'; }, '?');  // NUL, tabs, bytes >= 0x80...
+          fmt::print(stderr, "{}: line {}: {}: '{}{}'\n", app.get_name(), line->number, number.error, shown,
+                     shown.size() < text.size() ? "..." : "");
+        }
+        continue;
+      }
+      stats.add(number.value);
+      p50.add(number.value);
+      p90.add(number.value);
+      p99.add(number.value);
+    }
+    //! [input]
+  } catch (const std::runtime_error& error) {
+    return streamlab::usage_error(app, error.what());
+  }
+  if (bad > bad_lines_shown) fmt::print(stderr, "{}: ... and {} more bad lines\n", app.get_name(), bad - bad_lines_shown);
+  if (stats.count() == 0 && bad == 0 && skipped == 0) {
+    return streamlab::usage_error(app, fmt::format("{}: the file is empty: no numbers to summarise", options.input));
+  }
+  if (stats.count() == 0) {
+    return streamlab::usage_error(app, fmt::format("{}: no numbers to summarise ({} bad lines, {} blank or comment lines)",
+                                                   options.input, bad, skipped));
+  }
+
+  if (options.json) {
+    fmt::print("{{\"count\": {}, \"mean\": {}, \"variance\": {}, \"stddev\": {}, \"min\": {}, \"max\": {}, "
+               "\"p50\": {}, \"p99\": {}}}\n",
+               stats.count(), json_number(stats.mean()), json_number(stats.variance()), json_number(stats.stddev()),
+               json_number(stats.min()), json_number(stats.max()), json_number(p50.value()), json_number(p99.value()));
+    return 0;
+  }
+  streamlab::banner("07 · Streaming Aggregation");
+  streamlab::section("Your numbers");
+  fmt::print("Numbers: {}   bad lines: {}   blank or comment lines: {}\n\n", stats.count(), bad, skipped);
+  fmt::print("  Mean: {:.10g}\n", stats.mean());
+  fmt::print("  Variance (sample, n − 1): {:.10g}\n", stats.variance());
+  fmt::print("  Standard deviation: {:.10g}\n", stats.stddev());
+  fmt::print("  Range: [{:.10g}, {:.10g}]\n", stats.min(), stats.max());
+  fmt::print("  p50 / p90 / p99 (P² estimates): {:.6g} / {:.6g} / {:.6g}\n", p50.value(), p90.value(), p99.value());
+  if (stats.count() < 2) fmt::print("(One number has no sample variance: it is shown as nan.)\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Lesson 07: online mean, variance and range; why the textbook formula fails; merging; "
+               "streaming percentiles; reservoir sampling. --input FILE summarises your own numbers.",
+               "07_streaming_aggregation"};
+  Options options;
+  streamlab::add_count_option(app, "--count", options.count, "readings in the stream (reports after 10, 100, ...)",
+                              std::int64_t{10'000'000});
+  streamlab::add_count_option(app, "--quantile-count", options.quantile_count, "latencies for the percentiles",
+                              std::int64_t{10'000'000});
+  streamlab::add_count_option(app, "--sample-size", options.sample_size, "readings in the reservoir sample",
+                              std::int64_t{100});
+  streamlab::add_seed_option(app, options.seed, "seed for the generated data");
+  app.add_option("--input", options.input, "summarise FILE instead: one number per line; blank lines and # comments "
+                                           "are skipped, bad lines reported on stderr");
+  auto* json = app.add_flag("--json", options.json, "with --input: print one JSON object (count, mean, variance, "
+                                                    "stddev, min, max, p50, p99)");
+  json->needs("--input");
+  if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
+
+  if (app.count("--input") > 0) {
+    if (options.input.empty()) return streamlab::usage_error(app, "--input needs a file name");
+    return summarise_file(app, options);
+  }
+
+  streamlab::banner("07 · Streaming Aggregation");
+  online_statistics(options);
+  textbook_formula_fails(options);
+  merge_workers(options);
+  streaming_percentiles(options);
+  reservoir_sample(options);
+  streamlab::next_lesson("08_backpressure");
+  return 0;
+}

@@ -1,0 +1,156 @@
+// AdaptiveBatcher<T>: groups a stream into batches that close when full or when their oldest item has waited too long.
+#pragma once
+
+#include "streamlab/bounded_queue.hpp"
+#include "streamlab/clock.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+namespace streamlab {
+
+/// Why a batch was handed out.
+enum class FlushReason {
+  size,     ///< it reached the batch size
+  timeout,  ///< its oldest item had waited `timeout`
+  close,    ///< the stream ended (flush() at the end)
+};
+
+/// Collects items into batches: a batch is handed out as soon as it holds `batch_size` items, or
+/// as soon as its oldest item has waited `timeout` — so under heavy traffic batches are full and
+/// cheap per item, and under light traffic no item waits longer than the timeout. This is the
+/// seed's `if len(batch) >= batch_size or timeout_reached`.
+///
+/// The batcher itself never blocks and belongs to one thread (the stage that batches). It only
+/// reads its Clock: `deadline()` says when the pending batch falls due, for the stage to wait on
+/// its input with, e.g. `queue.pop_until(batcher.deadline())`. `next_batch(queue, batcher)` below
+/// is that loop, ready made.
+///
+/// **Example**
+/// \code
+/// streamlab::AdaptiveBatcher<Reading> batcher{64, std::chrono::milliseconds(50)};
+/// for (;;) {
+///   std::optional<Reading> reading = input.pop_until(batcher.deadline());
+///   if (reading) {
+///     if (auto batch = batcher.add(std::move(*reading))) process_batch(*batch);   // full
+///   } else if (input.done()) {
+///     break;
+///   } else if (auto batch = batcher.flush_if_due()) {
+///     process_batch(*batch);                                                      // timed out
+///   }
+/// }
+/// if (auto rest = batcher.flush()) process_batch(*rest);                          // the end
+/// \endcode
+template <typename T>
+class AdaptiveBatcher {
+ public:
+  using time_point = Clock::time_point;
+  using duration = Clock::duration;
+
+  /// Batches of at most `batch_size` items (>= 1), handed out at the latest `timeout` (>= 0) after
+  /// their first item arrived, timed on `clock` (which must outlive the batcher).
+  AdaptiveBatcher(std::size_t batch_size, duration timeout, Clock& clock = SteadyClock::instance())
+      : batch_size_(batch_size), timeout_(timeout), clock_(clock) {
+    if (batch_size == 0) throw std::invalid_argument("AdaptiveBatcher: batch size must be at least 1");
+    if (timeout < duration::zero()) throw std::invalid_argument("AdaptiveBatcher: timeout cannot be negative");
+    pending_.reserve(batch_size);
+  }
+
+  /// Adds an item. Returns the batch when it is now full or its oldest item has waited `timeout`
+  /// (the new item rides along); otherwise nothing.
+  std::optional<std::vector<T>> add(T item) {
+    if (pending_.empty()) first_arrival_ = clock_.now();
+    pending_.push_back(std::move(item));
+    if (pending_.size() >= batch_size_) return take(FlushReason::size);
+    if (clock_.now() >= deadline()) return take(FlushReason::timeout);
+    return std::nullopt;
+  }
+
+  /// Returns the pending batch if its oldest item has waited `timeout` or longer.
+  std::optional<std::vector<T>> flush_if_due() {
+    if (pending_.empty() || clock_.now() < deadline()) return std::nullopt;
+    return take(FlushReason::timeout);
+  }
+
+  /// Returns whatever is pending (nothing if empty): call it when the stream ends.
+  std::optional<std::vector<T>> flush() {
+    if (pending_.empty()) return std::nullopt;
+    return take(FlushReason::close);
+  }
+
+  /// When the pending batch falls due: its first item's arrival plus `timeout`, or
+  /// `time_point::max()` (never) while nothing is pending.
+  time_point deadline() const noexcept { return pending_.empty() ? time_point::max() : first_arrival_ + timeout_; }
+
+  /// Items waiting in the current batch.
+  std::size_t pending() const noexcept { return pending_.size(); }
+  /// How many more items the current batch takes before it is full.
+  std::size_t room() const noexcept { return batch_size_ - pending_.size(); }
+  std::size_t batch_size() const noexcept { return batch_size_; }
+  duration timeout() const noexcept { return timeout_; }
+  Clock& clock() const noexcept { return clock_; }
+  /// Why the last batch was handed out (size before the first one).
+  FlushReason last_reason() const noexcept { return last_reason_; }
+
+  /// Batches handed out, by reason.
+  std::uint64_t batches_by_size() const noexcept { return by_size_; }
+  std::uint64_t batches_by_timeout() const noexcept { return by_timeout_; }
+  std::uint64_t batches_by_close() const noexcept { return by_close_; }
+
+ private:
+  std::vector<T> take(FlushReason reason) {
+    last_reason_ = reason;
+    switch (reason) {
+      case FlushReason::size: ++by_size_; break;
+      case FlushReason::timeout: ++by_timeout_; break;
+      case FlushReason::close: ++by_close_; break;
+    }
+    std::vector<T> batch = std::move(pending_);
+    pending_ = std::vector<T>();  // a moved-from vector is valid but unspecified: start afresh
+    pending_.reserve(batch_size_);
+    return batch;
+  }
+
+  const std::size_t batch_size_;
+  const duration timeout_;
+  Clock& clock_;
+  std::vector<T> pending_;
+  time_point first_arrival_{};
+  FlushReason last_reason_ = FlushReason::size;
+  std::uint64_t by_size_ = 0;
+  std::uint64_t by_timeout_ = 0;
+  std::uint64_t by_close_ = 0;
+};
+
+/// The batching stage's loop in one call: takes items from `input` into `batcher` and returns the
+/// next batch — full, timed out, or at the end of the stream the rest. Returns nothing once `input`
+/// is closed and drained and nothing is pending. While it waits for input it sleeps until the
+/// pending batch's deadline, so a lone item still leaves within the timeout.
+///
+/// `input` and `batcher` must use the same clock (std::invalid_argument otherwise).
+///
+/// **Example** (a stage thread: items in, batches out; closing `input` ends it)
+/// \code
+/// while (auto batch = streamlab::next_batch(input, batcher)) batches.push(std::move(*batch));
+/// batches.close();
+/// \endcode
+template <typename T>
+std::optional<std::vector<T>> next_batch(BoundedQueue<T>& input, AdaptiveBatcher<T>& batcher) {
+  if (&input.clock() != &batcher.clock()) {
+    throw std::invalid_argument("next_batch: the queue and the batcher must use the same clock");
+  }
+  for (;;) {
+    if (auto due = batcher.flush_if_due()) return due;
+    if (std::optional<T> item = input.pop_until(batcher.deadline())) {
+      if (auto batch = batcher.add(std::move(*item))) return batch;
+    } else if (input.done()) {
+      return batcher.flush();
+    }
+  }
+}
+
+}  // namespace streamlab

@@ -1,0 +1,139 @@
+#include "streamlab/adaptive_batcher.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace std::chrono_literals;
+using streamlab::AdaptiveBatcher;
+using streamlab::BoundedQueue;
+using streamlab::Clock;
+using streamlab::FlushReason;
+using streamlab::ManualClock;
+using streamlab::OverflowPolicy;
+
+namespace {
+Clock::time_point at(Clock::duration since_zero) { return Clock::time_point{} + since_zero; }
+}  // namespace
+
+TEST_CASE("a batch is handed out when it is full") {
+  ManualClock clock;
+  AdaptiveBatcher<int> batcher{3, 50ms, clock};
+  std::vector<std::vector<int>> batches;
+  for (int i = 0; i < 7; ++i) {
+    if (auto batch = batcher.add(i)) batches.push_back(*batch);
+  }
+  CHECK(batches == std::vector<std::vector<int>>{{0, 1, 2}, {3, 4, 5}});
+  CHECK(batcher.pending() == 1);
+  CHECK(batcher.room() == 2);
+  CHECK(batcher.flush() == std::vector<int>{6});
+  CHECK(batcher.last_reason() == FlushReason::close);
+  CHECK_FALSE(batcher.flush().has_value());  // nothing left
+  CHECK(batcher.batches_by_size() == 2);
+  CHECK(batcher.batches_by_close() == 1);
+  CHECK(batcher.batches_by_timeout() == 0);
+}
+
+TEST_CASE("a batch is handed out when its oldest item has waited the timeout") {
+  ManualClock clock;
+  AdaptiveBatcher<int> batcher{100, 50ms, clock};
+  CHECK(batcher.deadline() == Clock::time_point::max());  // nothing pending: no deadline
+  CHECK_FALSE(batcher.flush_if_due().has_value());
+  clock.advance(10ms);
+  CHECK_FALSE(batcher.add(1).has_value());
+  CHECK(batcher.deadline() == at(60ms));
+  clock.advance(30ms);
+  CHECK_FALSE(batcher.add(2).has_value());
+  CHECK(batcher.deadline() == at(60ms));  // set by the oldest item, not the newest
+  clock.advance(20ms - 1ns);
+  CHECK_FALSE(batcher.flush_if_due().has_value());
+  clock.advance(1ns);
+  CHECK(batcher.flush_if_due() == std::vector<int>{1, 2});
+  CHECK(batcher.last_reason() == FlushReason::timeout);
+  CHECK(batcher.batches_by_timeout() == 1);
+  CHECK(batcher.deadline() == Clock::time_point::max());
+}
+
+TEST_CASE("an item added after the deadline rides along with the overdue batch") {
+  ManualClock clock;
+  AdaptiveBatcher<std::string> batcher{10, 5ms, clock};
+  batcher.add("a");
+  clock.advance(7ms);
+  CHECK(batcher.add("b") == std::vector<std::string>{"a", "b"});
+  CHECK(batcher.last_reason() == FlushReason::timeout);
+}
+
+TEST_CASE("a zero timeout hands every item out alone") {
+  ManualClock clock;
+  AdaptiveBatcher<int> batcher{10, 0ms, clock};
+  CHECK(batcher.add(1) == std::vector<int>{1});
+  CHECK(batcher.add(2) == std::vector<int>{2});
+}
+
+TEST_CASE("bad settings are rejected") {
+  ManualClock clock;
+  CHECK_THROWS_AS(AdaptiveBatcher<int>(0, 1ms, clock), std::invalid_argument);
+  CHECK_THROWS_AS(AdaptiveBatcher<int>(4, -1ms, clock), std::invalid_argument);
+}
+
+TEST_CASE("next_batch: a stage thread batches a queue by size, by timeout and at the end") {
+  ManualClock clock;
+  BoundedQueue<int> input{16, OverflowPolicy::block, clock};
+  BoundedQueue<std::vector<int>> output{16, OverflowPolicy::block, clock};
+  AdaptiveBatcher<int> batcher{3, 50ms, clock};
+  std::vector<Clock::time_point> flushed_at;
+  std::vector<FlushReason> reasons;
+  std::thread stage([&] {
+    while (auto batch = streamlab::next_batch(input, batcher)) {
+      flushed_at.push_back(clock.now());
+      reasons.push_back(batcher.last_reason());
+      output.push(std::move(*batch));
+    }
+    output.close();
+  });
+
+  // Two items at 0 ms: not full, so the stage sleeps until the batch is due at 50 ms.
+  input.push(1);
+  input.push(2);
+  REQUIRE(clock.wait_for_sleepers(1));
+  CHECK(clock.next_deadline() == at(50ms));
+  clock.advance(49ms);
+  REQUIRE(clock.wait_for_sleepers(1));
+  CHECK(output.size() == 0);
+  clock.advance(1ms);
+  CHECK(output.pop() == std::vector<int>{1, 2});
+
+  // Three items: full at once, no time passes.
+  std::vector<int> three{3, 4, 5};
+  input.push_many(three);
+  CHECK(output.pop() == std::vector<int>{3, 4, 5});
+
+  // One item, then the input closes: the rest is flushed, then the stage ends.
+  input.push(6);
+  input.close();
+  CHECK(output.pop() == std::vector<int>{6});
+  CHECK_FALSE(output.pop().has_value());
+  stage.join();
+
+  CHECK(flushed_at == std::vector<Clock::time_point>{at(50ms), at(50ms), at(50ms)});
+  CHECK(reasons == std::vector<FlushReason>{FlushReason::timeout, FlushReason::size, FlushReason::close});
+}
+
+TEST_CASE("next_batch on an empty closed queue ends at once") {
+  BoundedQueue<int> input{4};
+  AdaptiveBatcher<int> batcher{8, 1s};
+  input.close();
+  CHECK_FALSE(streamlab::next_batch(input, batcher).has_value());
+}
+
+TEST_CASE("next_batch needs the queue and the batcher on one clock") {
+  ManualClock clock;
+  BoundedQueue<int> input{4};
+  AdaptiveBatcher<int> batcher{8, 1s, clock};
+  CHECK_THROWS_AS(streamlab::next_batch(input, batcher), std::invalid_argument);
+}

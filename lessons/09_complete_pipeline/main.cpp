@@ -358,7 +358,10 @@ struct Pipeline {
   }
 
   // 7. Aggregate — per-sensor statistics, the model's error against a baseline, batch latency.
+  // Progress goes to stderr about once a second, only when stderr is a terminal.
   void aggregate() {
+    const bool progress = ::isatty(STDERR_FILENO) == 1;
+    auto last_progress = Clock::now();
     while (auto batch = processed.pop()) {
       for (const Reading& r : batch->readings) {
         if (++counts.aggregated == fail_at && fails("aggregate")) injected("aggregate");
@@ -377,9 +380,14 @@ struct Pipeline {
       const double ms = std::chrono::duration<double, std::milli>(Clock::now() - batch->formed).count();
       counts.latency_p50.add(ms);
       counts.latency_p99.add(ms);
+      if (progress && Clock::now() - last_progress >= std::chrono::seconds(1)) {
+        last_progress = Clock::now();
+        fmt::print(stderr, "\r{} readings processed", counts.aggregated);
+      }
       if (to_sink.push(std::move(*batch)) == streamlab::PushResult::closed) return;
     }
     to_sink.close();
+    if (progress) fmt::print(stderr, "\r\033[K");  // clear the progress line
   }
 
   // 8. Sink — one CSV line per reading into the temporary output file (renamed into place by main).

@@ -79,7 +79,7 @@ TEST_CASE("a missing folder throws, naming the file") {
   CHECK_THROWS_WITH(streamlab::AtomicFile{path}, Catch::Contains("out.csv"));
 }
 
-TEST_CASE("misuse: write or commit after commit throws; discard after commit is harmless") {
+TEST_CASE("misuse: write or commit after commit throws, discard after commit is harmless") {
   streamlab::TempDir dir;
   streamlab::AtomicFile out{dir.path() / "a.txt"};
   out.commit();

@@ -3,6 +3,7 @@
 # chunked pipeline on the same generated file and prints each one's time, rows/s and peak RSS, and
 # the ratios. Needs python3 (and python3-pandas for the pandas run); benchmark only.
 set -eu
+python=${PYTHON:-python3}  # Debian's: PYTHON=/usr/bin/python3 if another python3 comes first in PATH
 rows=${1:-1000000}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -10,7 +11,7 @@ lesson=$root/build/release/lessons/09_complete_pipeline
 [ -x "$lesson" ] || { echo "build it first: cmake --preset release && cmake --build --preset release -j2 --target 09_complete_pipeline"; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 "$here/make_data.py" "$rows" "$work/in.csv"
+"$python" "$here/make_data.py" "$rows" "$work/in.csv"
 echo "input: $rows rows, $(du -m "$work/in.csv" | cut -f1) MB"
 # measure NAME COMMAND...: wall seconds and peak RSS (KiB) from /usr/bin/time (GNU) or bash's time.
 measure() {
@@ -27,9 +28,9 @@ measure() {
 }
 timed() { /usr/bin/time -f 'maxrss=%M' "$@"; }
 measure streamlab timed "$lesson" --input "$work/in.csv" --output "$work/out1.csv" --workers 2
-measure python_generators timed python3 "$here/pipeline_generators.py" "$work/in.csv" "$work/out2.csv"
-if python3 -c 'import pandas' 2>/dev/null; then
-  measure pandas_chunks timed python3 "$here/pipeline_pandas.py" "$work/in.csv" "$work/out3.csv"
+measure python_generators timed "$python" "$here/pipeline_generators.py" "$work/in.csv" "$work/out2.csv"
+if "$python" -c 'import pandas' 2>/dev/null; then
+  measure pandas_chunks timed "$python" "$here/pipeline_pandas.py" "$work/in.csv" "$work/out3.csv"
 fi
 base=$(cat "$work/streamlab.secs")
 for name in python_generators pandas_chunks; do

@@ -167,7 +167,7 @@ void cpu_bound_parallel_map(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(sequential)->ArgName("items_per_task")->Arg(1)->Arg(1024)->Unit(benchmark::kMillisecond);
+BENCHMARK(sequential)->ArgName("items_per_task")->Arg(1)->Arg(1024)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(parallel_map_on_pool)
     ->ArgNames({"items_per_task", "threads", "in_flight", "consumer_helps"})
     ->Args({1, 2, 8, 0})

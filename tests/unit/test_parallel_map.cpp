@@ -372,3 +372,30 @@ TEST_CASE("with consumer_helps, order, bound, errors and early break hold as bef
   CHECK(most.load() <= 5);
   CHECK(active.load() == 0);
 }
+
+TEST_CASE("items dropped from a shared pool by cancel_pending end the map with an error, not a hang") {
+  ThreadPool pool{1};
+  std::latch started{1};
+  std::latch release{1};
+  auto f = [&](int x) {
+    if (x == 0) {
+      started.count_down();
+      release.wait();  // holds the only worker while items 1..3 wait in the queue
+    }
+    return x;
+  };
+  auto results = parallel_map(numbers(10), f, {.pool = &pool, .max_in_flight = 4});
+  std::vector<int> seen;
+  auto run = [&] {
+    auto it = results.begin();  // starts items 0..3; blocks until item 0 is done
+    for (; it != results.end(); ++it) seen.push_back(*it);
+  };
+  std::thread canceller([&] {
+    started.wait();
+    CHECK(pool.cancel_pending() == 3);
+    release.count_down();
+  });
+  CHECK_THROWS_WITH(run(), "parallel_map: a queued item was dropped from the pool");
+  canceller.join();
+  CHECK(seen == std::vector<int>{0});  // item 0 ran; items 1..3 were dropped, so the error comes next
+}

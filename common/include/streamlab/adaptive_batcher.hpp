@@ -48,8 +48,8 @@ enum class FlushReason {
 template <typename T>
 class AdaptiveBatcher {
  public:
-  using time_point = Clock::time_point;
-  using duration = Clock::duration;
+  using time_point = Clock::time_point;  ///< a time on the batcher's clock
+  using duration = Clock::duration;      ///< nanoseconds
 
   /// Batches of at most `batch_size` items (>= 1), handed out at the latest `timeout` (>= 0) after
   /// their first item arrived, timed on `clock` (which must outlive the batcher).
@@ -90,15 +90,20 @@ class AdaptiveBatcher {
   std::size_t pending() const noexcept { return pending_.size(); }
   /// How many more items the current batch takes before it is full.
   std::size_t room() const noexcept { return batch_size_ - pending_.size(); }
+  /// The most items a batch holds.
   std::size_t batch_size() const noexcept { return batch_size_; }
+  /// The longest an item waits in a batch before the batch is handed out.
   duration timeout() const noexcept { return timeout_; }
+  /// The clock the timeout is measured on.
   Clock& clock() const noexcept { return clock_; }
   /// Why the last batch was handed out (size before the first one).
   FlushReason last_reason() const noexcept { return last_reason_; }
 
-  /// Batches handed out, by reason.
+  /// Batches handed out because they were full.
   std::uint64_t batches_by_size() const noexcept { return by_size_; }
+  /// Batches handed out because their oldest item had waited the timeout.
   std::uint64_t batches_by_timeout() const noexcept { return by_timeout_; }
+  /// Batches handed out by flush() (the end of the stream).
   std::uint64_t batches_by_close() const noexcept { return by_close_; }
 
  private:

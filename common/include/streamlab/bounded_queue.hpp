@@ -146,9 +146,9 @@ class Ring {
 template <typename T>
 class BoundedQueue {
  public:
-  using value_type = T;
-  using time_point = Clock::time_point;
-  using duration = Clock::duration;
+  using value_type = T;                  ///< the items' type
+  using time_point = Clock::time_point;  ///< a deadline on the queue's clock
+  using duration = Clock::duration;      ///< a timeout (nanoseconds)
 
   /// A queue of at most `capacity` items (at least 1, or std::invalid_argument), with `policy`
   /// when full and `clock` for timed waits. The clock must outlive the queue.
@@ -247,8 +247,11 @@ class BoundedQueue {
     std::lock_guard lock(mutex_);
     return ring_.size();
   }
+  /// The most items the queue holds.
   std::size_t capacity() const noexcept { return capacity_; }
+  /// What a push does when the queue is full.
   OverflowPolicy policy() const noexcept { return policy_; }
+  /// The clock timed waits use.
   Clock& clock() const noexcept { return clock_; }
 
   /// The counters, all read at the same moment.

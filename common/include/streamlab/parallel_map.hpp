@@ -26,7 +26,9 @@ namespace streamlab {
 /// How `parallel_map` and `parallel_map_unordered` run.
 struct ParallelOptions {
   /// The pool to run on. When null, the generator makes its own pool of `threads` workers and
-  /// joins it when it finishes (or is destroyed). A given pool must outlive the generator.
+  /// joins it when it finishes (or is destroyed). A given pool must outlive the generator; if
+  /// someone drops its queued items (`ThreadPool::cancel_pending`), the map ends by throwing
+  /// std::runtime_error rather than waiting for items that will never come.
   ThreadPool* pool = nullptr;
   /// Workers of the generator's own pool (ignored when `pool` is set); 0 means one per core.
   std::size_t threads = 0;
@@ -70,6 +72,22 @@ struct ParallelState {
   std::vector<Slot> ring;      // ordered: slot of item i is ring[i % ring.size()]
   std::deque<Slot> completed;  // unordered: in completion order
 
+  bool ordered = true;
+
+  // Records the outcome of task `index` and wakes the consumer if it waits for it.
+  void finish(std::size_t index, Slot slot) {
+    std::unique_lock lock{mutex};
+    if (ordered) {
+      ring[index % ring.size()] = std::move(slot);
+    } else {
+      completed.push_back(std::move(slot));
+    }
+    --running;
+    const bool wake = !ordered || index == waiting_for || draining;
+    lock.unlock();
+    if (wake) changed.notify_one();  // only the consumer ever waits
+  }
+
   // Waits until every posted task has finished. After this no worker touches the caller's f.
   void drain() {
     std::unique_lock lock{mutex};
@@ -100,21 +118,37 @@ std::ranges::range_value_t<Range> take_item(Iterator& it) {
   }
 }
 
-// Posts `task` counting it in `state.running`, so that drain() waits for it.
-template <typename Result, typename Task>
-void post_counted(ThreadPool& pool, ParallelState<Result>& state, Task&& task) {
-  {
-    std::lock_guard lock{state.mutex};
-    ++state.running;
+// One posted task's account in `state.running`, settled exactly once: by finish() when the task
+// runs, or by the destructor when the task is destroyed unrun (ThreadPool::cancel_pending, or a
+// failed post), so that drain() never waits for a task that will not come.
+template <typename Result>
+class TaskTicket {
+ public:
+  TaskTicket(std::shared_ptr<ParallelState<Result>> state, std::size_t index) : state_(std::move(state)), index_(index) {
+    std::lock_guard lock{state_->mutex};
+    ++state_->running;
   }
-  try {
-    pool.post(std::forward<Task>(task));
-  } catch (...) {
-    std::lock_guard lock{state.mutex};
-    --state.running;
-    throw;
+  TaskTicket(TaskTicket&& other) noexcept : state_(std::move(other.state_)), index_(other.index_) {}
+  TaskTicket& operator=(TaskTicket&&) = delete;
+  ~TaskTicket() {
+    if (!state_) return;
+    typename ParallelState<Result>::Slot dropped;
+    dropped.error = std::make_exception_ptr(std::runtime_error("parallel_map: a queued item was dropped from the pool"));
+    dropped.done = true;
+    state_->stop.store(true);
+    state_->finish(index_, std::move(dropped));
   }
-}
+  ParallelState<Result>& state() const noexcept { return *state_; }
+  std::size_t index() const noexcept { return index_; }
+  void finish(typename ParallelState<Result>::Slot slot) {
+    auto state = std::move(state_);
+    state->finish(index_, std::move(slot));
+  }
+
+ private:
+  std::shared_ptr<ParallelState<Result>> state_;
+  std::size_t index_;
+};
 
 inline std::size_t in_flight_limit(const ParallelOptions& options, std::size_t workers) {
   return options.max_in_flight != 0 ? options.max_in_flight : 2 * workers;
@@ -141,26 +175,22 @@ Generator<Result> parallel_map_ordered(Range input, F f, ParallelOptions options
     // Refill: start items until `limit` are in flight, unless a failure stopped scheduling.
     while (submitted - consumed < limit && next_item != last_item && state->first_failure.load() == std::numeric_limits<std::size_t>::max()) {
       const std::size_t index = submitted++;
-      post_counted(pool, *state, [state, index, &fn, item = take_item<Range>(next_item)]() mutable noexcept {
+      pool.post([ticket = TaskTicket<Result>(state, index), index, &fn, item = take_item<Range>(next_item)]() mutable noexcept {
+        auto& shared = ticket.state();
         typename ParallelState<Result>::Slot slot;
-        if (!state->stop.load() && index < state->first_failure.load()) {
+        if (!shared.stop.load() && index < shared.first_failure.load()) {
           try {
             slot.value.emplace(std::invoke(fn, std::move(item)));
           } catch (...) {
             slot.error = std::current_exception();
             // Lower the first failure to this index (another, earlier item may fail later).
-            std::size_t seen = state->first_failure.load();
-            while (index < seen && !state->first_failure.compare_exchange_weak(seen, index)) {
+            std::size_t seen = shared.first_failure.load();
+            while (index < seen && !shared.first_failure.compare_exchange_weak(seen, index)) {
             }
           }
         }
         slot.done = true;
-        std::unique_lock lock{state->mutex};
-        state->ring[index % state->ring.size()] = std::move(slot);
-        --state->running;
-        const bool wanted = index == state->waiting_for || state->draining;
-        lock.unlock();
-        if (wanted) state->changed.notify_one();  // only the consumer ever waits
+        ticket.finish(std::move(slot));
       });
       ++next_item;
     }
@@ -198,6 +228,7 @@ Generator<Result> parallel_map_unordered_impl(Range input, F f, ParallelOptions 
   const std::size_t limit = in_flight_limit(options, pool.size());
 
   auto state = std::make_shared<ParallelState<Result>>();
+  state->ordered = false;
   StopAndDrain<Result> guard{*state};
 
   const F& fn = f;  // called concurrently, always as const
@@ -208,24 +239,19 @@ Generator<Result> parallel_map_unordered_impl(Range input, F f, ParallelOptions 
 
   for (;;) {
     while (submitted - consumed < limit && next_item != last_item && !state->stop.load()) {
-      ++submitted;
-      post_counted(pool, *state, [state, &fn, item = take_item<Range>(next_item)]() mutable noexcept {
+      pool.post([ticket = TaskTicket<Result>(state, submitted++), &fn, item = take_item<Range>(next_item)]() mutable noexcept {
+        auto& shared = ticket.state();
         typename ParallelState<Result>::Slot slot;
-        if (!state->stop.load()) {
+        if (!shared.stop.load()) {
           try {
             slot.value.emplace(std::invoke(fn, std::move(item)));
           } catch (...) {
             slot.error = std::current_exception();
-            state->stop.store(true);  // first exception: start nothing new
+            shared.stop.store(true);  // first exception: start nothing new
           }
         }
         slot.done = true;
-        {
-          std::lock_guard lock{state->mutex};
-          state->completed.push_back(std::move(slot));
-          --state->running;
-        }
-        state->changed.notify_one();  // only the consumer ever waits
+        ticket.finish(std::move(slot));
       });
       ++next_item;
     }

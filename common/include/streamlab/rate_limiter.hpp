@@ -30,8 +30,8 @@ namespace streamlab {
 /// \endcode
 class RateLimiter {
  public:
-  using time_point = Clock::time_point;
-  using duration = Clock::duration;
+  using time_point = Clock::time_point;  ///< a time on the limiter's clock
+  using duration = Clock::duration;      ///< nanoseconds
 
   /// `rate` tokens per second (finite, > 0 and at most 10^9), a bucket of `burst` tokens (>= 1),
   /// on `clock`, which must outlive the limiter. Bad values throw std::invalid_argument.
@@ -55,9 +55,11 @@ class RateLimiter {
 
   /// Time between two tokens: round(1 s / rate).
   duration interval() const noexcept { return interval_; }
+  /// The most tokens the bucket holds: how many items may pass at once after a quiet spell.
   std::int64_t burst() const noexcept { return burst_; }
   /// Tokens taken so far.
   std::int64_t acquired() const;
+  /// The clock the limiter reads and waits on.
   Clock& clock() const noexcept { return clock_; }
 
  private:

@@ -66,15 +66,16 @@ struct BadRow {
   static constexpr std::size_t max_text_bytes = 256;
 
   std::uint64_t line = 0;  ///< 1-based line on which the record starts
-  RowError reason = RowError::wrong_field_count;
+  RowError reason = RowError::wrong_field_count;  ///< why it was rejected
   std::string text;  ///< the raw record (quotes kept, no line ending), cut to max_text_bytes
 };
 
 /// A field converted to a number: `value`, or the reason it could not be.
 template <typename T>
 struct Field {
-  T value{};
-  std::optional<RowError> error;
+  T value{};                      ///< the number (T{} when there is an error)
+  std::optional<RowError> error;  ///< why the field is not a valid T, if it is not
+  /// True when the field holds a valid T.
   explicit operator bool() const noexcept { return !error; }
 };
 
@@ -142,6 +143,7 @@ std::optional<RowError> first_error(const Field<Ts>&... fields) noexcept {
 
 /// Settings of a CsvReader.
 struct CsvOptions {
+  /// The field separator; not a quote, a line break or NUL.
   char delimiter = ',';
   /// The first record names the columns. Without a header, the first record sets the field count.
   bool has_header = true;
@@ -155,6 +157,7 @@ struct CsvOptions {
 /// call to CsvReader::next(). A row with error() set is a bad row; its fields may be incomplete.
 class CsvRow {
  public:
+  /// Made by CsvReader::next(); the views point into the reader's buffer.
   CsvRow(std::span<const std::string_view> fields, std::string_view raw, std::uint64_t line,
          std::optional<RowError> error) noexcept
       : fields_(fields), raw_(raw), line_(line), error_(error) {}
@@ -163,11 +166,14 @@ class CsvRow {
   std::uint64_t line() const noexcept { return line_; }
   /// Why the record itself is malformed (field count, quote, length, NUL), or nothing.
   std::optional<RowError> error() const noexcept { return error_; }
+  /// Whether the record is well formed (no error()).
   bool ok() const noexcept { return !error_; }
 
+  /// The number of fields.
   std::size_t size() const noexcept { return fields_.size(); }
   /// Field `i`, unquoted (`"a ""b"""` gives `a "b"`); `i` must be less than size().
   std::string_view operator[](std::size_t i) const noexcept { return fields_[i]; }
+  /// All fields, unquoted.
   std::span<const std::string_view> fields() const noexcept { return fields_; }
   /// The record as it is in the input, quotes kept, without its line ending.
   std::string_view raw() const noexcept { return raw_; }
@@ -227,7 +233,9 @@ class CsvReader {
   /// Reads `text`, which must outlive the reader (for tests and small inputs).
   static CsvReader from_string(std::string_view text, CsvOptions options = {});
 
+  /// Takes over `other`'s input and position; `other` is left empty.
   CsvReader(CsvReader&& other) noexcept;
+  /// Closes this reader's input (if it owns it) and takes over `other`'s.
   CsvReader& operator=(CsvReader&& other) noexcept;
   CsvReader(const CsvReader&) = delete;
   CsvReader& operator=(const CsvReader&) = delete;
@@ -248,6 +256,7 @@ class CsvReader {
 
   /// Total bytes read from the input so far.
   std::uint64_t bytes_read() const noexcept { return bytes_read_; }
+  /// The input's name for messages: the path, `stdin`, `fd N` or `string`.
   const std::string& name() const noexcept { return name_; }
 
  private:

@@ -17,7 +17,7 @@
 namespace streamlab {
 
 /// A value made by `make()` the first time it is asked for, and only once, even when several
-/// threads ask at the same moment (`std::call_once`: the others wait for the first). If `make()`
+/// threads ask at the same moment (the others wait for the first, on a mutex). If `make()`
 /// throws, nothing is stored and the exception reaches the caller; the next access tries again.
 /// Neither copyable nor movable (other threads may be waiting on it); hold it by reference.
 ///
@@ -29,19 +29,27 @@ namespace streamlab {
 template <typename T>
 class Lazy {
  public:
+  /// Remembers how to make the value; does not call `make` yet.
   explicit Lazy(std::function<T()> make) : make_(std::move(make)) {}
   Lazy(const Lazy&) = delete;
   Lazy& operator=(const Lazy&) = delete;
 
   /// The value, made now if this is the first access.
   const T& get() {
-    std::call_once(once_, [this] {
-      value_.emplace(make_());
-      loaded_.store(true, std::memory_order_release);
-    });
+    // Double-checked: once loaded, an access is one atomic load. Not std::call_once: libstdc++'s
+    // call_once cannot be left by an exception portably (GCC bug 66146; it hangs under TSan).
+    if (!loaded_.load(std::memory_order_acquire)) {
+      std::lock_guard lock(mutex_);
+      if (!loaded_.load(std::memory_order_relaxed)) {
+        value_.emplace(make_());  // if make_() throws, nothing is stored and the lock is released
+        loaded_.store(true, std::memory_order_release);
+      }
+    }
     return *value_;
   }
+  /// The value (see get()).
   const T& operator*() { return get(); }
+  /// The value's members (see get()).
   const T* operator->() { return &get(); }
 
   /// Whether the value has been made (it never is if nobody asks).
@@ -49,7 +57,7 @@ class Lazy {
 
  private:
   std::function<T()> make_;
-  std::once_flag once_;
+  std::mutex mutex_;
   std::optional<T> value_;
   std::atomic<bool> loaded_{false};
 };
@@ -70,6 +78,7 @@ class Lazy {
 template <typename T>
 class ShardedDataset {
  public:
+  /// Makes shard `index` (reads it from disk, say).
   using Loader = std::function<T(std::size_t index)>;
 
   /// Throws std::invalid_argument if max_resident is 0 or load is empty.
@@ -101,13 +110,16 @@ class ShardedDataset {
     return loaded;
   }
 
+  /// How many shards the dataset has.
   std::size_t shard_count() const noexcept { return shard_count_; }
+  /// The most shards kept in memory at once.
   std::size_t max_resident() const noexcept { return max_resident_; }
   /// How many times a shard was loaded (a shard evicted and asked for again counts twice).
   std::uint64_t loads() const {
     std::lock_guard lock(mutex_);
     return loads_;
   }
+  /// How many times a shard was dropped to make room for another.
   std::uint64_t evictions() const {
     std::lock_guard lock(mutex_);
     return evictions_;

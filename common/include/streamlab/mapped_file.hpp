@@ -18,13 +18,17 @@ class MappedBytes {
  public:
   /// Maps `path`; throws std::runtime_error naming the file and the errno text.
   explicit MappedBytes(const std::filesystem::path& path);
+  /// Takes over `other`'s mapping; `other` becomes empty.
   MappedBytes(MappedBytes&& other) noexcept;
+  /// Unmaps this mapping and takes over `other`'s.
   MappedBytes& operator=(MappedBytes&& other) noexcept;
   MappedBytes(const MappedBytes&) = delete;
   MappedBytes& operator=(const MappedBytes&) = delete;
   ~MappedBytes();
 
+  /// The file's bytes; valid while this object lives.
   std::span<const std::byte> bytes() const noexcept { return {static_cast<const std::byte*>(data_), size_}; }
+  /// The path, for messages.
   const std::string& name() const noexcept { return name_; }
   /// Tells the kernel the pages will be read from start to end (more read-ahead; `madvise`).
   void advise_sequential() const noexcept;
@@ -67,10 +71,15 @@ class MappedFile {
     const auto bytes = map_.bytes();
     return {reinterpret_cast<const T*>(bytes.data()), bytes.size() / sizeof(T)};
   }
+  /// The number of values.
   std::size_t size() const noexcept { return values().size(); }
+  /// Whether the file is empty.
   bool empty() const noexcept { return values().empty(); }
+  /// Value `i` (unchecked, like a span).
   const T& operator[](std::size_t i) const noexcept { return values()[i]; }
+  /// The first value, for range-for.
   auto begin() const noexcept { return values().begin(); }
+  /// One past the last value.
   auto end() const noexcept { return values().end(); }
   /// The underlying map (for madvise hints).
   const MappedBytes& map() const noexcept { return map_; }

@@ -36,8 +36,10 @@ namespace streamlab {
 template <typename Apply>
 class Stage {
  public:
+  /// A stage called `name` that turns a view into a Generator with `apply` (see map(), filter()).
   Stage(std::string name, Apply apply) : name_(std::move(name)), apply_(std::move(apply)) {}
 
+  /// The stage's name; a composed stage's name lists its steps with ` → `.
   const std::string& name() const noexcept { return name_; }
 
   /// Applies the stage to `range` (a container is borrowed, so it must outlive the result; a

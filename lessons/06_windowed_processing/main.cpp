@@ -148,9 +148,12 @@ struct Event {
 
 std::string describe(streamlab::Arrival arrival) {
   switch (arrival) {
-    case streamlab::Arrival::on_time: return "on time";
-    case streamlab::Arrival::out_of_order: return "out of order";
-    case streamlab::Arrival::late: return "LATE";
+    case streamlab::Arrival::on_time:
+      return "on time";
+    case streamlab::Arrival::out_of_order:
+      return "out of order";
+    case streamlab::Arrival::late:
+      return "LATE";
   }
   return "?";
 }
@@ -181,8 +184,8 @@ void event_time_windows(const Options& options) {
   for (std::int64_t time : arrivals) {
     const streamlab::Arrival what = windows.add(time, Event{time, ++arrival});
     const std::int64_t start = windows.newest_window_start(time);
-    const std::string where = what == streamlab::Arrival::late ? "late side channel"
-                                                               : fmt::format("window [{}, {})", start, start + size);
+    const std::string where =
+        what == streamlab::Arrival::late ? "late side channel" : fmt::format("window [{}, {})", start, start + size);
     fmt::print("  #{:<2}  t = {:>2} s   {:<12}  → {:<18}  watermark {:>3}\n", arrival, time, describe(what), where,
                *windows.watermark());
     print_closed();

@@ -184,8 +184,8 @@ void reservoir_sample(const Options& options) {
   //! [reservoir]
   std::vector<std::size_t> picked(sample.items().begin(), sample.items().end());
   std::sort(picked.begin(), picked.end());
-  fmt::print("A uniform sample of {} of the {} readings (each had a {} in {} chance):\n", picked.size(),
-             values.size(), picked.size(), values.size());
+  fmt::print("A uniform sample of {} of the {} readings (each had a {} in {} chance):\n", picked.size(), values.size(),
+             picked.size(), values.size());
   for (std::size_t i : picked) fmt::print("  reading #{:<4}  {:.2f}\n", i, values[i]);
 }
 
@@ -202,6 +202,7 @@ int summarise_file(const CLI::App& app, const Options& options) {
   std::uint64_t skipped = 0;
   std::uint64_t bad = 0;
   constexpr std::uint64_t bad_lines_shown = 20;
+  std::vector<std::string> bad_reports;  // the first bad_lines_shown reports, printed at the end
   try {
     //! [input]
     auto reader = streamlab::LineReader::open(options.input);
@@ -213,14 +214,15 @@ int summarise_file(const CLI::App& app, const Options& options) {
         ++skipped;  // blank line or comment
         continue;
       }
-      const auto number = reader.truncated() ? streamlab::ParsedNumber{0.0, "line longer than 1 MiB"}
-                                             : streamlab::parse_double(text);
+      const auto number =
+          reader.truncated() ? streamlab::ParsedNumber{0.0, "line longer than 1 MiB"} : streamlab::parse_double(text);
       if (!number) {
         if (++bad <= bad_lines_shown) {
           std::string shown(text.substr(0, 40));
-          std::replace_if(shown.begin(), shown.end(), [](char c) { return c < ' ' || c == '\x7f'; }, '?');  // NUL, tabs, bytes >= 0x80...
-          fmt::print(stderr, "{}: line {}: {}: '{}{}'\n", app.get_name(), line->number, number.error, shown,
-                     shown.size() < text.size() ? "..." : "");
+          auto unprintable = [](char c) { return c < ' ' || c == '\x7f'; };  // NUL, tabs, bytes >= 0x80...
+          std::replace_if(shown.begin(), shown.end(), unprintable, '?');
+          bad_reports.push_back(fmt::format("line {}: {}: '{}{}'", line->number, number.error, shown,
+                                            shown.size() < text.size() ? "..." : ""));
         }
         continue;
       }
@@ -233,20 +235,25 @@ int summarise_file(const CLI::App& app, const Options& options) {
   } catch (const std::runtime_error& error) {
     return streamlab::usage_error(app, error.what());
   }
-  if (bad > bad_lines_shown) fmt::print(stderr, "{}: ... and {} more bad lines\n", app.get_name(), bad - bad_lines_shown);
+  // No numbers at all: statistics of nothing are undefined, so this is an error, in one line.
   if (stats.count() == 0 && bad == 0 && skipped == 0) {
     return streamlab::usage_error(app, fmt::format("{}: the file is empty: no numbers to summarise", options.input));
   }
   if (stats.count() == 0) {
-    return streamlab::usage_error(app, fmt::format("{}: no numbers to summarise ({} bad lines, {} blank or comment lines)",
-                                                   options.input, bad, skipped));
+    return streamlab::usage_error(
+        app, fmt::format("{}: no numbers to summarise ({} bad lines, {} blank or comment lines){}", options.input, bad,
+                         skipped, bad_reports.empty() ? "" : "; first bad " + bad_reports.front()));
   }
+  for (const std::string& report : bad_reports) fmt::print(stderr, "{}: {}\n", app.get_name(), report);
+  if (bad > bad_lines_shown)
+    fmt::print(stderr, "{}: ... and {} more bad lines\n", app.get_name(), bad - bad_lines_shown);
 
   if (options.json) {
-    fmt::print("{{\"count\": {}, \"mean\": {}, \"variance\": {}, \"stddev\": {}, \"min\": {}, \"max\": {}, "
-               "\"p50\": {}, \"p99\": {}}}\n",
-               stats.count(), json_number(stats.mean()), json_number(stats.variance()), json_number(stats.stddev()),
-               json_number(stats.min()), json_number(stats.max()), json_number(p50.value()), json_number(p99.value()));
+    fmt::print(
+        "{{\"count\": {}, \"mean\": {}, \"variance\": {}, \"stddev\": {}, \"min\": {}, \"max\": {}, "
+        "\"p50\": {}, \"p99\": {}}}\n",
+        stats.count(), json_number(stats.mean()), json_number(stats.variance()), json_number(stats.stddev()),
+        json_number(stats.min()), json_number(stats.max()), json_number(p50.value()), json_number(p99.value()));
     return 0;
   }
   streamlab::banner("07 · Streaming Aggregation");
@@ -264,9 +271,10 @@ int summarise_file(const CLI::App& app, const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Lesson 07: online mean, variance and range; why the textbook formula fails; merging; "
-               "streaming percentiles; reservoir sampling. --input FILE summarises your own numbers.",
-               "07_streaming_aggregation"};
+  CLI::App app{
+      "Lesson 07: online mean, variance and range; why the textbook formula fails; merging; "
+      "streaming percentiles; reservoir sampling. --input FILE summarises your own numbers.",
+      "07_streaming_aggregation"};
   Options options;
   streamlab::add_count_option(app, "--count", options.count, "readings in the stream (reports after 10, 100, ...)",
                               std::int64_t{10'000'000});
@@ -275,10 +283,12 @@ int main(int argc, char** argv) {
   streamlab::add_count_option(app, "--sample-size", options.sample_size, "readings in the reservoir sample",
                               std::int64_t{100});
   streamlab::add_seed_option(app, options.seed, "seed for the generated data");
-  app.add_option("--input", options.input, "summarise FILE instead: one number per line; blank lines and # comments "
-                                           "are skipped, bad lines reported on stderr");
-  auto* json = app.add_flag("--json", options.json, "with --input: print one JSON object (count, mean, variance, "
-                                                    "stddev, min, max, p50, p99)");
+  app.add_option("--input", options.input,
+                 "summarise FILE instead: one number per line; blank lines and # comments "
+                 "are skipped, bad lines reported on stderr");
+  auto* json = app.add_flag("--json", options.json,
+                            "with --input: print one JSON object (count, mean, variance, "
+                            "stddev, min, max, p50, p99)");
   json->needs("--input");
   if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
 

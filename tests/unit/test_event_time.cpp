@@ -101,7 +101,8 @@ TEST_CASE("the watermark is the highest time seen minus the lateness, and never 
   CHECK(windows.watermark() == 27);
   windows.advance_watermark(40);  // a quiet source's heartbeat closes [30, 40)
   CHECK(windows.watermark() == 40);
-  CHECK(bounds(windows.take_closed()) == std::vector<std::pair<std::int64_t, std::int64_t>>{{10, 20}, {20, 30}, {30, 40}});
+  CHECK(bounds(windows.take_closed()) ==
+        std::vector<std::pair<std::int64_t, std::int64_t>>{{10, 20}, {20, 30}, {30, 40}});
   CHECK(windows.open_windows() == 0);
 }
 
@@ -117,7 +118,7 @@ TEST_CASE("close_all ends the stream: every open window closes, later records ar
 
 TEST_CASE("sliding windows: a record joins every window that covers it") {
   auto windows = EventTimeWindows<int>::sliding(10, 5, 0);
-  windows.add(7, 0);  // in [0, 10) and [5, 15)
+  windows.add(7, 0);   // in [0, 10) and [5, 15)
   windows.add(12, 0);  // in [5, 15) and [10, 20); watermark 12 closes [0, 10)
   windows.close_all();
   auto closed = windows.take_closed();
@@ -129,9 +130,9 @@ TEST_CASE("sliding windows: a record joins every window that covers it") {
 
 TEST_CASE("a record that still has one open sliding window is accepted, not late") {
   auto windows = EventTimeWindows<int>::sliding(10, 5, 0);
-  windows.add(16, 0);  // watermark 16: [0,10) and [5,15) would be closed
+  windows.add(16, 0);                                  // watermark 16: [0,10) and [5,15) would be closed
   CHECK(windows.add(12, 0) == Arrival::out_of_order);  // [5, 15) closed, [10, 20) open
-  CHECK(windows.add(4, 0) == Arrival::late);  // [0, 10) and [-5, 5) both closed
+  CHECK(windows.add(4, 0) == Arrival::late);           // [0, 10) and [-5, 5) both closed
 }
 
 TEST_CASE("negative event times fall into the right windows") {
@@ -184,8 +185,8 @@ TEST_CASE("sessions: an out-of-order record that bridges two sessions merges the
 TEST_CASE("sessions: late records go to the side channel; a straggler can still extend an open session") {
   EventTimeSessions<int> sessions{5, 2};
   sessions.add(0, 0);
-  sessions.add(30, 0);  // watermark 28: [0, 5) closed
-  CHECK(sessions.add(2, 0) == Arrival::late);  // its session would have ended at 7 <= 28
+  sessions.add(30, 0);                                  // watermark 28: [0, 5) closed
+  CHECK(sessions.add(2, 0) == Arrival::late);           // its session would have ended at 7 <= 28
   CHECK(sessions.add(27, 0) == Arrival::out_of_order);  // joins the open session [30, 35)
   CHECK(sessions.late_count() == 1);
   CHECK(sessions.take_late().size() == 1);

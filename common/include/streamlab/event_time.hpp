@@ -16,16 +16,16 @@ namespace streamlab {
 /// A value and the time it happened (its event time), in whatever unit the caller uses (ms, say).
 template <typename T>
 struct Timestamped {
-  std::int64_t time = 0;
-  T value{};
+  std::int64_t time = 0;  ///< when it happened (event time), in the caller's unit
+  T value{};              ///< what happened
 };
 
 /// A closed event-time window: the interval [start, end) and its records, in arrival order.
 template <typename T>
 struct EventWindow {
-  std::int64_t start = 0;
-  std::int64_t end = 0;
-  std::vector<Timestamped<T>> records;
+  std::int64_t start = 0;               ///< first time in the window
+  std::int64_t end = 0;                 ///< one past the last time in the window
+  std::vector<Timestamped<T>> records;  ///< the records that fell in it, in arrival order
 };
 
 /// What happened to a record given to EventTimeWindows::add.
@@ -132,8 +132,9 @@ class EventTimeWindows {
     return watermark_;
   }
 
-  /// Records placed in at least one window, and records sent to the late side channel, so far.
+  /// Records placed in at least one window so far.
   std::uint64_t accepted() const noexcept { return accepted_; }
+  /// Records sent to the late side channel so far (take_late() does not reset it).
   std::uint64_t late_count() const noexcept { return late_count_; }
   /// Windows holding records and waiting for the watermark.
   std::size_t open_windows() const noexcept { return open_.size(); }
@@ -146,8 +147,11 @@ class EventTimeWindows {
     return q * slide_;
   }
 
+  /// The length of a window.
   std::int64_t size() const noexcept { return size_; }
+  /// The distance between the starts of two windows.
   std::int64_t slide() const noexcept { return slide_; }
+  /// How far behind the newest event time the watermark stays.
   std::int64_t allowed_lateness() const noexcept { return allowed_lateness_; }
 
  private:
@@ -239,8 +243,11 @@ class EventTimeSessions {
     if (watermark_ == std::numeric_limits<std::int64_t>::min()) return std::nullopt;
     return watermark_;
   }
+  /// Records placed in a session so far.
   std::uint64_t accepted() const noexcept { return accepted_; }
+  /// Records sent to the late side channel so far.
   std::uint64_t late_count() const noexcept { return late_count_; }
+  /// Sessions still waiting for the watermark.
   std::size_t open_sessions() const noexcept { return open_.size(); }
 
  private:

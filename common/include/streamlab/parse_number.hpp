@@ -8,8 +8,9 @@ namespace streamlab {
 /// The result of parsing a number: the value, or why there is none. Data errors are values, not
 /// exceptions: a stream counts them and goes on.
 struct ParsedNumber {
-  double value = 0.0;
+  double value = 0.0;      ///< the number (0 when there is none)
   std::string_view error;  ///< empty when the text was a number; otherwise a short reason
+  /// True when the text was a number.
   explicit operator bool() const noexcept { return error.empty(); }
 };
 

@@ -94,8 +94,9 @@ class P2Quantile {
     return exact_quantile(std::span<const double>(first.data(), count_), p_);
   }
 
-  /// The quantile estimated (0.99 for p99) and the number of values added.
+  /// The quantile estimated (0.99 for p99).
   double p() const noexcept { return p_; }
+  /// Number of values added.
   std::uint64_t count() const noexcept { return count_; }
 
  private:
@@ -113,10 +114,10 @@ class P2Quantile {
 
   double p_;
   std::uint64_t count_ = 0;
-  std::array<double, 5> height_{};                       // marker values q0..q4
+  std::array<double, 5> height_{};                           // marker values q0..q4
   std::array<double, 5> position_{0.0, 1.0, 2.0, 3.0, 4.0};  // their ranks (0-based)
-  std::array<double, 5> desired_{};                      // the ranks they should have
-  std::array<double, 5> increment_{};                    // how much desired_ grows per value
+  std::array<double, 5> desired_{};                          // the ranks they should have
+  std::array<double, 5> increment_{};                        // how much desired_ grows per value
 };
 
 }  // namespace streamlab

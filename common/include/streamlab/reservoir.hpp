@@ -45,8 +45,9 @@ class Reservoir {
 
   /// The sample: min(k, seen()) items, in no particular order.
   std::span<const T> items() const noexcept { return items_; }
-  /// Items offered so far, and the sample size asked for.
+  /// Items offered so far.
   std::uint64_t seen() const noexcept { return seen_; }
+  /// The sample size asked for (k).
   std::size_t capacity() const noexcept { return k_; }
 
  private:

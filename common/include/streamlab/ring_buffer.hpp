@@ -53,8 +53,11 @@ class RingBuffer {
 
   /// Number of items held: the items pushed so far, at most capacity().
   std::size_t size() const noexcept { return size_; }
+  /// The most items it can hold.
   std::size_t capacity() const noexcept { return capacity_; }
+  /// True before the first push (and after clear()).
   bool empty() const noexcept { return size_ == 0; }
+  /// True once it holds capacity() items: the next push overwrites the oldest.
   bool full() const noexcept { return size_ == capacity_; }
 
   /// All items held, oldest first, as one contiguous span (valid until the next push or clear).

@@ -79,8 +79,9 @@ class OnlineStats {
   double stddev() const noexcept { return std::sqrt(variance()); }
   /// Population standard deviation; NaN when empty.
   double population_stddev() const noexcept { return std::sqrt(population_variance()); }
-  /// Smallest and largest value; NaN when empty.
+  /// Smallest value; NaN when empty.
   double min() const noexcept { return count_ == 0 ? nan() : min_; }
+  /// Largest value; NaN when empty.
   double max() const noexcept { return count_ == 0 ? nan() : max_; }
 
  private:
@@ -118,7 +119,8 @@ class ExponentialMovingAverage {
  public:
   /// Throws std::invalid_argument unless 0 < alpha <= 1.
   explicit ExponentialMovingAverage(double alpha) : alpha_(alpha) {
-    if (!(alpha > 0.0 && alpha <= 1.0)) throw std::invalid_argument("ExponentialMovingAverage: alpha must be in (0, 1]");
+    if (!(alpha > 0.0 && alpha <= 1.0))
+      throw std::invalid_argument("ExponentialMovingAverage: alpha must be in (0, 1]");
   }
   /// Adds one value.
   void add(double x) noexcept {
@@ -127,7 +129,9 @@ class ExponentialMovingAverage {
   }
   /// The current average; NaN before the first value.
   double value() const noexcept { return count_ == 0 ? std::numeric_limits<double>::quiet_NaN() : value_; }
+  /// Number of values added.
   std::uint64_t count() const noexcept { return count_; }
+  /// The smoothing factor given at construction.
   double alpha() const noexcept { return alpha_; }
 
  private:

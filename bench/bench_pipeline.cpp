@@ -1,0 +1,181 @@
+// bench_pipeline: the cost of running lesson 09's stages on threads joined by bounded queues,
+// against the same work in one plain loop, on a generated sensor CSV (the whole pipeline: read,
+// parse, filter, per-sensor statistics, adaptive batches, formatted output file written atomically).
+//
+// For the lesson's own end-to-end figures (its model, dead letters, peak RSS at 1 M and 20 M rows)
+// run the lesson: see bench/README.md, "Complete pipeline".
+#include "streamlab/adaptive_batcher.hpp"
+#include "streamlab/atomic_file.hpp"
+#include "streamlab/bounded_queue.hpp"
+#include "streamlab/csv.hpp"
+#include "streamlab/random.hpp"
+#include "streamlab/stage.hpp"
+#include "streamlab/stats.hpp"
+#include "streamlab/temp_dir.hpp"
+
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Reading {
+  std::uint64_t line;
+  std::int64_t ts;
+  std::uint64_t sensor;
+  double value;
+};
+
+// One generated file per row count, kept for the whole run.
+const fs::path& data_file(std::int64_t rows) {
+  static streamlab::TempDir dir{"bench_pipeline"};
+  static std::map<std::int64_t, fs::path> files;
+  auto [it, fresh] = files.try_emplace(rows, dir.path() / fmt::format("rows{}.csv", rows));
+  if (fresh) {
+    streamlab::Random rng{42};
+    streamlab::AtomicFile out{it->second};
+    out.write("timestamp_ms,sensor_id,value\n");
+    for (std::int64_t i = 0; i < rows; ++i) {
+      const auto sensor = i % 16;
+      out.write(fmt::format("{},{},{:.3f}\n", 1'700'000'000'000 + i * 10, sensor,
+                            20.0 + 2.5 * static_cast<double>(sensor) + rng.normal(0.0, 0.5)));
+    }
+    out.commit();
+  }
+  return it->second;
+}
+
+std::optional<Reading> to_reading(const streamlab::CsvRow& row) {
+  if (!row.ok()) return std::nullopt;
+  const auto ts = row.get<std::int64_t>(0);
+  const auto sensor = row.get<std::uint64_t>(1);
+  const auto value = row.get<double>(2);
+  if (streamlab::first_error(ts, sensor, value)) return std::nullopt;
+  return Reading{row.line(), ts.value, sensor.value, value.value};
+}
+
+void format_row(fmt::memory_buffer& text, const Reading& r, double z) {
+  fmt::format_to(std::back_inserter(text), "{},{},{},{},{:.4f}\n", r.line, r.ts, r.sensor, r.value, z);
+}
+
+// Statistics per sensor, z-score before learning (sensor ids here are 0–15).
+struct Sensors {
+  std::array<streamlab::OnlineStats, 16> stats;
+  double zscore(const Reading& r) {
+    auto& s = stats[r.sensor % 16];
+    const double z = s.count() >= 2 ? (r.value - s.mean()) / s.stddev() : 0.0;
+    s.add(r.value);
+    return z;
+  }
+};
+
+// The naive baseline: everything in one loop on one thread.
+void one_loop(benchmark::State& state) {
+  const auto& input = data_file(state.range(0));
+  streamlab::TempDir out_dir{"bench_pipeline_out"};
+  for (auto _ : state) {
+    auto reader = streamlab::CsvReader::open(input);
+    streamlab::AtomicFile out{out_dir.path() / "out.csv"};
+    Sensors sensors;
+    fmt::memory_buffer text;
+    while (auto row = reader.next()) {
+      if (auto r = to_reading(*row)) format_row(text, *r, sensors.zscore(*r));
+      if (text.size() > 60'000) {
+        out.write(std::string_view(text.data(), text.size()));
+        text.clear();
+      }
+    }
+    out.write(std::string_view(text.data(), text.size()));
+    out.commit();
+    benchmark::DoNotOptimize(sensors.stats[0].mean());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(fs::file_size(input)));
+}
+
+// Lesson 09's shape: source → (BoundedQueue of readings) → transform + AdaptiveBatcher →
+// (BoundedQueue of batches) → sink, each on its own thread, run by a StageGroup.
+void staged(benchmark::State& state) {
+  const auto& input = data_file(state.range(0));
+  streamlab::TempDir out_dir{"bench_pipeline_out"};
+  for (auto _ : state) {
+    auto reader = streamlab::CsvReader::open(input);
+    streamlab::AtomicFile out{out_dir.path() / "out.csv"};
+    streamlab::BoundedQueue<Reading> readings{8192};
+    streamlab::BoundedQueue<std::vector<std::pair<Reading, double>>> batches{4};
+    Sensors sensors;
+    streamlab::StageGroup stages;
+    stages.on_failure([&] {
+      readings.close();
+      batches.close();
+    });
+    stages.run("source", [&] {
+      std::vector<Reading> chunk;
+      chunk.reserve(512);
+      while (auto row = reader.next()) {
+        if (auto r = to_reading(*row)) chunk.push_back(*r);
+        if (chunk.size() == 512) {
+          readings.push_many(std::span(chunk));
+          chunk.clear();
+        }
+      }
+      readings.push_many(std::span(chunk));
+      readings.close();
+    });
+    stages.run("transform", [&] {
+      streamlab::AdaptiveBatcher<std::pair<Reading, double>> batcher{1000, std::chrono::milliseconds(50)};
+      std::vector<Reading> in;
+      while (readings.pop_many(in, 4096) > 0) {
+        for (const Reading& r : in) {
+          if (auto b = batcher.add({r, sensors.zscore(r)})) batches.push(std::move(*b));
+        }
+        in.clear();
+      }
+      if (auto b = batcher.flush()) batches.push(std::move(*b));
+      batches.close();
+    });
+    stages.run("sink", [&] {
+      fmt::memory_buffer text;
+      while (auto b = batches.pop()) {
+        text.clear();
+        for (const auto& [r, z] : *b) format_row(text, r, z);
+        out.write(std::string_view(text.data(), text.size()));
+      }
+    });
+    stages.join();
+    out.commit();
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(fs::file_size(input)));
+}
+
+// Just reading and parsing: the ceiling for any pipeline over this file on one core.
+void read_and_parse_only(benchmark::State& state) {
+  const auto& input = data_file(state.range(0));
+  for (auto _ : state) {
+    auto reader = streamlab::CsvReader::open(input);
+    double sum = 0;
+    while (auto row = reader.next()) {
+      if (auto r = to_reading(*row)) sum += r->value;
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(fs::file_size(input)));
+}
+
+}  // namespace
+
+BENCHMARK(read_and_parse_only)->Arg(5'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(one_loop)->Arg(5'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(staged)->Arg(5'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();

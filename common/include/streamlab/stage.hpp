@@ -1,0 +1,108 @@
+// StageGroup: runs the stages of a concurrent pipeline on threads, and shuts them all down when one fails.
+#pragma once
+
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace streamlab {
+
+/// The first stage of a StageGroup that threw: its name and the exception's message.
+struct StageFailure {
+  std::string stage;    ///< the name given to StageGroup::run
+  std::string message;  ///< what() of the exception, or "unknown exception"
+};
+
+/// Runs each stage of a pipeline on a thread of its own, catches what a stage throws, and stops
+/// the rest of the pipeline when one fails.
+///
+/// - `on_failure(stop)` registers what to do when a stage fails — typically close every queue
+///   of the pipeline, so that each stage's pushes and pops end and every thread returns. The stop
+///   functions run once, on the thread of the first stage that fails, just after its exception
+///   is recorded as failure(); a later failure is ignored (it is usually a consequence).
+/// - `run(name, body)` starts `body` on a new thread. A stage ends normally by returning (after
+///   closing its output queue, so the next stage drains and ends too).
+/// - `join()` (also called by the destructor) waits for every thread: no stage outlives the group.
+///
+/// The group does not cancel anything by itself: a stage blocked outside the queues (in a read,
+/// say) ends only when that call returns. Register on_failure before the first run().
+///
+/// **Example**
+/// \code
+/// streamlab::BoundedQueue<int> queue{64};
+/// streamlab::StageGroup stages;
+/// stages.on_failure([&] { queue.close(); });
+/// stages.run("source", [&] { for (int i = 0; i < 1000; ++i) queue.push(i); queue.close(); });
+/// stages.run("sink", [&] { while (auto item = queue.pop()) use(*item); });
+/// stages.join();
+/// if (auto failure = stages.failure()) fmt::print(stderr, "stage {} failed: {}\n", failure->stage, failure->message);
+/// \endcode
+class StageGroup {
+ public:
+  StageGroup() = default;
+  StageGroup(const StageGroup&) = delete;
+  StageGroup& operator=(const StageGroup&) = delete;
+  /// Joins every thread.
+  ~StageGroup() { join(); }
+
+  /// Adds a function to call (once) when the first stage fails. It must not throw.
+  void on_failure(std::function<void()> stop) {
+    std::lock_guard lock(mutex_);
+    stops_.push_back(std::move(stop));
+  }
+
+  /// Starts `body` on a new thread as the stage called `name`.
+  void run(std::string name, std::function<void()> body) {
+    std::lock_guard lock(mutex_);
+    threads_.emplace_back([this, stage = std::move(name), work = std::move(body)] {
+      try {
+        work();
+      } catch (const std::exception& error) {
+        fail(stage, error.what());
+      } catch (...) {
+        fail(stage, "unknown exception");
+      }
+    });
+  }
+
+  /// Waits for every stage started so far. Calling it again is harmless.
+  void join() {
+    std::vector<std::thread> threads;
+    {
+      std::lock_guard lock(mutex_);
+      threads.swap(threads_);
+    }
+    for (auto& thread : threads) thread.join();
+  }
+
+  /// The first stage that failed, if any. Complete once join() has returned.
+  std::optional<StageFailure> failure() const {
+    std::lock_guard lock(mutex_);
+    return failure_;
+  }
+  /// Whether a stage has failed.
+  bool failed() const { return failure().has_value(); }
+
+ private:
+  void fail(const std::string& stage, const std::string& message) {
+    std::vector<std::function<void()>> stops;
+    {
+      std::lock_guard lock(mutex_);
+      if (failure_) return;  // only the first failure is kept; the stops already ran
+      failure_ = StageFailure{stage, message};
+      stops = stops_;
+    }
+    for (auto& stop : stops) stop();  // outside the lock: a stop may wake threads that call failed()
+  }
+
+  mutable std::mutex mutex_;
+  std::vector<std::thread> threads_;
+  std::vector<std::function<void()>> stops_;
+  std::optional<StageFailure> failure_;
+};
+
+}  // namespace streamlab

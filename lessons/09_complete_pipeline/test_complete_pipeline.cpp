@@ -1,0 +1,252 @@
+// Tests of lesson 09 as a program: it runs the lesson binary (LESSON_BINARY) and checks its files,
+// its exit status and its summary against an independent single-threaded computation.
+#include "streamlab/csv.hpp"
+#include "streamlab/stats.hpp"
+#include "streamlab/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/core.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int status = -1;  // exit status, or 128 + signal
+  std::string out;
+};
+
+// Runs the lesson with `args` through the shell, stdout and stderr to files in `folder`.
+Result run_lesson(const std::vector<std::string>& args, const fs::path& folder) {
+  const fs::path out = folder / "stdout.txt";
+  std::string command = LESSON_BINARY;
+  for (const auto& arg : args) command += " '" + arg + "'";
+  command += " >'" + out.string() + "' 2>'" + (folder / "stderr.txt").string() + "' </dev/null";
+  const int raw = std::system(command.c_str());
+  Result result;
+  result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+  std::ifstream in(out);
+  std::ostringstream text;
+  text << in.rdbuf();
+  result.out = text.str();
+  return result;
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::size_t count_lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+
+// A small input with good rows of 5 sensors and one bad row of every kind (line numbers known).
+std::string small_input(std::map<std::uint64_t, std::string>& bad_lines) {
+  std::string csv = "timestamp_ms,sensor_id,value\n";
+  std::uint64_t line = 1;
+  auto add = [&](const std::string& row, const char* reason = nullptr) {
+    csv += row + "\n";
+    ++line;
+    if (reason) bad_lines[line] = reason;
+  };
+  for (int i = 0; i < 3000; ++i) {
+    add(fmt::format("{},{},{}", 1000 + i, i % 5, 10.0 + (i % 5) + 0.25 * ((i * 7919) % 13)));
+    if (i == 100) add("1,2", "wrong_field_count");
+    if (i == 200) add("1,,3.5", "empty_field");
+    if (i == 300) add("1,2,abc", "not_a_number");
+    if (i == 400) add("1,-2,3.5", "out_of_range");
+    if (i == 500) add("1,2,inf", "non_finite");
+    if (i == 600) add("1,2," + std::string(5000, '1'), "line_too_long");
+    if (i == 700) add(std::string("1,2,3") + '\0', "nul_byte");
+  }
+  add("1,2,\"3.5", "unterminated_quote");
+  return csv;
+}
+
+// The number after `"key": ` in a JSON text.
+double json_number(const std::string& json, const std::string& key, std::size_t from = 0) {
+  const auto at = json.find("\"" + key + "\": ", from);
+  REQUIRE(at != std::string::npos);
+  return std::strtod(json.c_str() + at + key.size() + 4, nullptr);
+}
+
+}  // namespace
+
+TEST_CASE("the summary equals a single-threaded computation, and every bad row is a dead letter") {
+  streamlab::TempDir dir;
+  std::map<std::uint64_t, std::string> bad;
+  const std::string csv = small_input(bad);
+  std::ofstream(dir.path() / "in.csv", std::ios::binary) << csv;
+  const auto result = run_lesson({"--input", (dir.path() / "in.csv").string(), "--output", (dir.path() / "out.csv").string(),
+                                  "--dead-letter", (dir.path() / "dead.csv").string(), "--summary-json",
+                                  (dir.path() / "summary.json").string(), "--workers", "2", "--batch-size", "64"},
+                                 dir.path());
+  REQUIRE(result.status == 0);
+
+  // Independent: one CsvReader, one loop, OnlineStats per sensor.
+  std::map<std::uint64_t, streamlab::OnlineStats> expected;
+  auto reader = streamlab::CsvReader::from_string(csv);
+  std::uint64_t read = 0;
+  while (auto row = reader.next()) {
+    ++read;
+    if (!row->ok()) continue;
+    auto sensor = row->get<std::uint64_t>(1);
+    auto value = row->get<double>(2);
+    if (sensor && value && row->get<std::int64_t>(0)) expected[sensor.value].add(value.value);
+  }
+  const std::string json = slurp(dir.path() / "summary.json");
+  CHECK(json_number(json, "rows_read") == Approx(static_cast<double>(read)));
+  CHECK(json_number(json, "rows_valid") == 3000);
+  for (const auto& [id, stats] : expected) {
+    const auto at = json.find(fmt::format("\"{}\": {{", id));
+    REQUIRE(at != std::string::npos);
+    CHECK(json_number(json, "count", at) == static_cast<double>(stats.count()));
+    CHECK(json_number(json, "mean", at) == stats.mean());  // same additions in the same order: exact
+    CHECK(json_number(json, "variance", at) == stats.variance());
+    CHECK(json_number(json, "min", at) == stats.min());
+    CHECK(json_number(json, "max", at) == stats.max());
+  }
+  for (const auto& [line, reason] : bad) {
+    CHECK(json_number(json, reason) == 1);
+  }
+  // Dead letters: a header, then one line per bad row: its line number and reason.
+  const std::string dead = slurp(dir.path() / "dead.csv");
+  CHECK(count_lines(dead) == 1 + bad.size());
+  for (const auto& [line, reason] : bad) {
+    CHECK(dead.find(fmt::format("\n{},{},", line, reason)) != std::string::npos);
+  }
+  // Output: a header and one row per valid reading.
+  CHECK(count_lines(slurp(dir.path() / "out.csv")) == 1 + 3000);
+}
+
+TEST_CASE("results are identical with 1 and 4 workers and across runs") {
+  streamlab::TempDir dir;
+  std::vector<std::string> summaries;
+  for (const char* workers : {"1", "4", "4"}) {
+    const auto json = dir.path() / fmt::format("summary{}.json", summaries.size());
+    const auto result = run_lesson({"--rows", "30000", "--workers", workers, "--summary-json", json.string()}, dir.path());
+    REQUIRE(result.status == 0);
+    summaries.push_back(slurp(json));
+  }
+  CHECK(summaries[0] == summaries[1]);
+  CHECK(summaries[1] == summaries[2]);
+}
+
+TEST_CASE("an exception in any stage stops the pipeline: exit 1, the stage named, no output file") {
+  for (const char* stage : {"source", "parse", "filter", "transform", "batch", "process", "aggregate", "sink"}) {
+    INFO("stage " << stage);
+    streamlab::TempDir dir;
+    const auto out = dir.path() / "out.csv";
+    const auto result = run_lesson({"--rows", "20000", "--batch-size", "100", "--workers", "2", "--output", out.string(),
+                                    "--fail-stage", stage},
+                                   dir.path());
+    CHECK(result.status == 1);
+    CHECK(slurp(dir.path() / "stderr.txt").find(fmt::format("injected failure in {}", stage)) != std::string::npos);
+    CHECK(result.out.find("Partial results: stage") != std::string::npos);
+    CHECK_FALSE(fs::exists(out));
+    // Nothing else left in the folder: no temporary output file.
+    std::size_t files = 0;
+    for (const auto& entry : fs::directory_iterator(dir.path())) files += entry.path().filename().string().find(".tmp-") != std::string::npos;
+    CHECK(files == 0);
+  }
+}
+
+TEST_CASE("the output is written atomically: an existing file is replaced only on success") {
+  streamlab::TempDir dir;
+  const auto out = dir.path() / "out.csv";
+  std::ofstream(out) << "previous\n";
+  auto failed = run_lesson({"--rows", "5000", "--output", out.string(), "--fail-stage", "sink"}, dir.path());
+  CHECK(failed.status == 1);
+  CHECK(slurp(out) == "previous\n");
+  auto done = run_lesson({"--rows", "5000", "--output", out.string()}, dir.path());
+  CHECK(done.status == 0);
+  CHECK(slurp(out).rfind("line,timestamp_ms,sensor_id,value,zscore,prediction,anomaly\n", 0) == 0);
+}
+
+TEST_CASE("bad options and inputs: exit 2") {
+  streamlab::TempDir dir;
+  CHECK(run_lesson({"--workers", "0"}, dir.path()).status == 2);
+  CHECK(run_lesson({"--input", (dir.path() / "missing.csv").string()}, dir.path()).status == 2);
+  CHECK(run_lesson({"--input", dir.path().string()}, dir.path()).status == 2);
+  std::ofstream(dir.path() / "empty.csv").flush();
+  CHECK(run_lesson({"--input", (dir.path() / "empty.csv").string()}, dir.path()).status == 2);
+  std::ofstream(dir.path() / "cols.csv") << "a,b\n1,2\n";
+  CHECK(run_lesson({"--input", (dir.path() / "cols.csv").string()}, dir.path()).status == 2);
+  CHECK(run_lesson({"--output", (dir.path() / "no" / "out.csv").string()}, dir.path()).status == 2);
+}
+
+TEST_CASE("Ctrl-C mid-run: exit 130, what was read is processed, the partial summary adds up") {
+  streamlab::TempDir dir;
+  const auto out = dir.path() / "out.csv";
+  const auto json = dir.path() / "summary.json";
+  int to_lesson[2];
+  REQUIRE(::pipe(to_lesson) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::dup2(to_lesson[0], 0);
+    ::close(to_lesson[0]);
+    ::close(to_lesson[1]);
+    const std::string out_s = out.string(), json_s = json.string();
+    ::execl(LESSON_BINARY, LESSON_BINARY, "--input", "-", "--output", out_s.c_str(), "--summary-json", json_s.c_str(),
+            "--batch-timeout-ms", "1", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(to_lesson[0]);
+  ::signal(SIGPIPE, SIG_IGN);
+  auto send = [&](const std::string& text) {
+    const char* p = text.data();
+    std::size_t left = text.size();
+    while (left > 0) {
+      const ssize_t n = ::write(to_lesson[1], p, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return false;  // EPIPE: the lesson has exited
+      p += n;
+      left -= static_cast<std::size_t>(n);
+    }
+    return true;
+  };
+  // Write 200,000 rows: a pipe holds 64 KiB, so once they are written the lesson has read most
+  // of them (waiting on its progress, not on a clock). Then Ctrl-C, and keep writing rows so that
+  // its blocked read returns, until it exits and the pipe breaks.
+  send("timestamp_ms,sensor_id,value\n");
+  std::string chunk;
+  std::int64_t i = 0;
+  for (; i < 200'000; ++i) {
+    chunk += fmt::format("{},{},{}.5\n", i, i % 7, i % 100);
+    if (chunk.size() > 8192) {
+      REQUIRE(send(chunk));
+      chunk.clear();
+    }
+  }
+  ::kill(child, SIGINT);
+  for (int more = 0; more < 100'000 && send(fmt::format("{},1,2.5\n", i++)); ++more) {
+  }
+  ::close(to_lesson[1]);
+  int raw = 0;
+  ::waitpid(child, &raw, 0);
+  REQUIRE(WIFEXITED(raw));
+  CHECK(WEXITSTATUS(raw) == 130);
+  const std::string summary = slurp(json);
+  const double read = json_number(summary, "rows_read");
+  const double valid = json_number(summary, "rows_valid");
+  CHECK(read >= 190'000);
+  CHECK(read < static_cast<double>(i) + 1);
+  CHECK(valid == read);  // every row was good
+  // The output holds exactly the readings that were read: drained and flushed, not cut short.
+  CHECK(count_lines(slurp(out)) == static_cast<std::size_t>(valid) + 1);
+}

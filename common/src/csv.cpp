@@ -232,6 +232,15 @@ CsvReader::Scan CsvReader::scan() {
     std::uint64_t inner_newlines = 0;
     char* p = record;
     bool need_more = false;
+    // Moves p to the next delimiter or newline (or to limit); a NUL on the way is noted, not a stop.
+    const auto skip_to_delimiter_or_newline = [&] {
+      for (;;) {
+        while (p < limit && !special_[static_cast<unsigned char>(*p)]) ++p;
+        if (p == limit || *p != '\0') return;
+        nul = true;
+        ++p;
+      }
+    };
 
     for (;;) {  // one field per iteration
       char* field_begin = p;
@@ -274,15 +283,7 @@ CsvReader::Scan CsvReader::scan() {
           char* const closing = p++;
           // Text after the closing quote (not RFC 4180) is kept, as Python's csv module does.
           char* const tail = p;
-          for (;;) {
-            while (p < limit && !special_[static_cast<unsigned char>(*p)]) ++p;
-            if (p < limit && *p == '\0') {
-              nul = true;
-              ++p;
-              continue;
-            }
-            break;
-          }
+          skip_to_delimiter_or_newline();
           if (p == limit && !at_eof) {
             need_more = true;
             break;
@@ -306,15 +307,7 @@ CsvReader::Scan CsvReader::scan() {
           }
         }
       } else {
-        for (;;) {
-          while (p < limit && !special_[static_cast<unsigned char>(*p)]) ++p;
-          if (p < limit && *p == '\0') {
-            nul = true;
-            ++p;
-            continue;
-          }
-          break;
-        }
+        skip_to_delimiter_or_newline();
         if (p == limit && !at_eof) {
           need_more = true;
           break;

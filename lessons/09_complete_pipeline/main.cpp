@@ -18,6 +18,7 @@
 #include "streamlab/cli.hpp"
 #include "streamlab/csv.hpp"
 #include "streamlab/metrics.hpp"
+#include "streamlab/number_text.hpp"
 #include "streamlab/output.hpp"
 #include "streamlab/quantile.hpp"
 #include "streamlab/random.hpp"
@@ -302,13 +303,14 @@ struct Pipeline {
         open = send_due();
         continue;
       }
+      const auto arrived = Clock::now();  // one clock read for the whole burst, not one per reading
       for (Reading& r : in) {
         if (++counts.transformed == fail_at && fails("transform")) injected("transform");
         streamlab::OnlineStats& stats = running[r.sensor];
         r.zscore = stats.count() >= 2 ? (r.value - stats.mean()) / stats.stddev() : 0.0;
         stats.add(r.value);
         const std::size_t w = r.sensor % workers;
-        if (auto batch = batchers[w].add(r); batch && !send(w, std::move(*batch))) return;
+        if (auto batch = batchers[w].add(r, arrived); batch && !send(w, std::move(*batch))) return;
       }
       open = send_due();
     }
@@ -391,18 +393,34 @@ struct Pipeline {
   }
 
   // 8. Sink — one CSV line per reading into the temporary output file (renamed into place by main).
+  // Each line is written into a stack buffer with number_text.hpp rather than fmt::format_to:
+  // the same text, several times faster, and at millions of rows a second formatting numbers is
+  // most of a sink's work. The text of a batch then goes to the file in one write.
   void sink() {
-    fmt::memory_buffer text;
+    using namespace streamlab;
+    std::string text;
+    char line[3 * max_integer_chars + max_shortest_chars + 2 * max_fixed_chars + 8];  // 7 fields, their commas, "\n"
     while (auto batch = to_sink.pop()) {
       text.clear();
       for (const Reading& r : batch->readings) {
         if (++counts.written == fail_at && fails("sink")) injected("sink");
-        fmt::format_to(std::back_inserter(text), "{},{},{},{},{:.4f},", r.line, r.timestamp_ms, r.sensor, r.value,
-                       r.zscore);
-        if (r.predicted) fmt::format_to(std::back_inserter(text), "{:.4f}", r.prediction);
-        fmt::format_to(std::back_inserter(text), ",{}\n", r.anomaly ? 1 : 0);
+        char* p = write_integer(line, r.line);
+        *p++ = ',';
+        p = write_integer(p, r.timestamp_ms);
+        *p++ = ',';
+        p = write_integer(p, r.sensor);
+        *p++ = ',';
+        p = write_shortest(p, r.value);  // reads back as the very value that was read
+        *p++ = ',';
+        p = write_fixed(p, r.zscore, 4);
+        *p++ = ',';
+        if (r.predicted) p = write_fixed(p, r.prediction, 4);
+        *p++ = ',';
+        *p++ = r.anomaly ? '1' : '0';
+        *p++ = '\n';
+        text.append(line, static_cast<std::size_t>(p - line));
       }
-      output.write(std::string_view(text.data(), text.size()));
+      output.write(text);
     }
   }
 

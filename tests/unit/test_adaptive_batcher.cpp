@@ -68,6 +68,18 @@ TEST_CASE("an item added after the deadline rides along with the overdue batch")
   CHECK(batcher.last_reason() == FlushReason::timeout);
 }
 
+TEST_CASE("add with the time of arrival: one clock read for a burst of items") {
+  ManualClock clock;
+  AdaptiveBatcher<int> batcher{10, 5ms, clock};
+  const auto burst = clock.now();  // read once; the clock goes on past the deadline meanwhile
+  clock.advance(9ms);
+  CHECK_FALSE(batcher.add(1, burst).has_value());
+  CHECK_FALSE(batcher.add(2, burst).has_value());  // by the time given, nothing is due yet
+  CHECK(batcher.deadline() == burst + 5ms);
+  CHECK(batcher.add(3, burst + 5ms) == std::vector<int>{1, 2, 3});
+  CHECK(batcher.last_reason() == FlushReason::timeout);
+}
+
 TEST_CASE("a zero timeout hands every item out alone") {
   ManualClock clock;
   AdaptiveBatcher<int> batcher{10, 0ms, clock};

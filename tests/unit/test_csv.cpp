@@ -1,12 +1,15 @@
 #include "streamlab/csv.hpp"
 #include "streamlab/metrics.hpp"
+#include "streamlab/random.hpp"
 #include "streamlab/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <string>
@@ -240,6 +243,39 @@ TEST_CASE("parse_field: numbers, and every typed reason") {
   CHECK(parse_field<float>("1e39").error == RowError::out_of_range);
 }
 
+TEST_CASE("parse_field<double>: the fast path gives exactly the double from_chars gives") {
+  // Clinger's fast path covers `[-]digits[.digits]` up to 15 digits; everything else goes to
+  // from_chars. Either way the result must be bit for bit from_chars' own.
+  const auto from_chars = [](const std::string& text) {
+    double value = 0;
+    const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+    REQUIRE(result.ec == std::errc{});
+    REQUIRE(result.ptr == text.data() + text.size());
+    return value;
+  };
+  streamlab::Random random{7};
+  std::vector<std::string> texts = {"0",   "-0",     "0.0",  "007",   "5.",     "-5.",    "1e5",
+                                    "0.1", "0.3",    "1.15", "2.675", "123456789012345",    "1234567890123456",
+                                    "9007199254740993", "0.000000000000001", "999999999999999.9"};
+  for (int i = 0; i < 100'000; ++i) {
+    std::string text = random.bernoulli(0.5) ? "-" : "";
+    const auto digits = random.uniform_int(1, 18);
+    const auto point = random.uniform_int(0, digits);  // digits: no point
+    for (int d = 0; d < digits; ++d) {
+      if (d == point && d > 0) text += '.';
+      text += static_cast<char>('0' + random.uniform_int(0, 9));
+    }
+    texts.push_back(text);
+  }
+  for (const auto& text : texts) {
+    INFO(text);
+    const auto field = streamlab::parse_field<double>(text);
+    REQUIRE(field);
+    const double expected = from_chars(text);
+    CHECK(std::memcmp(&field.value, &expected, sizeof expected) == 0);  // bits: -0.0 is not 0.0
+  }
+}
+
 TEST_CASE("first_error picks the first failing field") {
   using streamlab::parse_field;
   const auto t = parse_field<std::int64_t>("1");
@@ -275,6 +311,37 @@ TEST_CASE("records that cross the internal buffer give the same result for every
   for (std::size_t read_bytes : {1u, 2u, 3u, 7u, 64u, 1000u}) {
     INFO("read_bytes = " << read_bytes);
     CHECK(read_string(input, CsvOptions{.read_bytes = read_bytes}) == expected);
+  }
+}
+
+TEST_CASE("random text: the eight-bytes-at-a-time path and the byte-by-byte path agree") {
+  // With one big read most records take the fast path; with reads of a few bytes no record is
+  // whole in the buffer when its scan starts, so all of them go byte by byte.
+  constexpr std::string_view alphabet = "ab1.,,,\"\"\n\n\r\0 ;";
+  streamlab::Random random{11};
+  for (int round = 0; round < 300; ++round) {
+    std::string input;
+    const auto length = random.uniform_int(0, 400);
+    for (int i = 0; i < length; ++i) {
+      input += alphabet[static_cast<std::size_t>(random.uniform_int(0, static_cast<int>(alphabet.size()) - 1))];
+    }
+    INFO("round " << round);
+    for (bool header : {true, false}) {
+      for (std::size_t max_record_bytes : {std::size_t{8}, std::size_t{4096}}) {
+        CsvOptions options{.has_header = header, .max_record_bytes = max_record_bytes, .read_bytes = input.size() + 1};
+        std::optional<std::vector<Record>> whole, pieces;
+        try {
+          whole = read_string(input, options);
+        } catch (const std::runtime_error&) {  // a malformed header: must throw both ways
+        }
+        options.read_bytes = 3;
+        try {
+          pieces = read_string(input, options);
+        } catch (const std::runtime_error&) {
+        }
+        CHECK(whole == pieces);
+      }
+    }
   }
 }
 

@@ -1,0 +1,95 @@
+#include "streamlab/number_text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+
+namespace streamlab {
+
+namespace {
+
+// Every power of ten up to 1e22 is a double exactly.
+constexpr std::array<double, 23> powers_of_ten = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                                  1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// Writes `units` / 10^decimals: the digits of `units` with a point before the last `decimals`
+// (and zeros before them when `units` has fewer digits). Written in place from the last digit
+// back, so the text is never copied: at a few characters a number, a copy costs as much.
+char* write_scaled(char* first, bool minus, std::uint64_t units, int decimals) noexcept {
+  int digits = 1;
+  for (std::uint64_t rest = units / 10; rest != 0; rest /= 10) ++digits;
+  digits = std::max(digits, decimals + 1);  // 0.05, not .05
+  if (minus) *first++ = '-';
+  char* const end = first + digits + (decimals > 0 ? 1 : 0);
+  char* p = end;
+  for (int i = 0; i < decimals; ++i) {
+    *--p = static_cast<char>('0' + units % 10);
+    units /= 10;
+  }
+  if (decimals > 0) *--p = '.';
+  while (p > first) {
+    *--p = static_cast<char>('0' + units % 10);
+    units /= 10;
+  }
+  return end;
+}
+
+}  // namespace
+
+char* write_fixed(char* first, double value, int decimals) {
+  if (decimals < 0 || decimals > 9) throw std::invalid_argument("write_fixed: decimals must be 0 to 9");
+  const double scale = powers_of_ten[static_cast<std::size_t>(decimals)];
+  const double magnitude = std::abs(value);
+  if (!(magnitude < 0x1p52 / scale)) {  // huge, NaN or infinite: the general algorithm
+    return std::to_chars(first, first + max_fixed_chars, value, std::chars_format::fixed, decimals).ptr;
+  }
+  // The exact product magnitude × scale is `scaled` (rounded) plus an error under half its last
+  // bit. Round it to a whole number of units: only when its fraction is within that error of
+  // one half does the error decide, and std::fma gives it exactly (rare, and slower).
+  const double scaled = magnitude * scale;
+  auto units = static_cast<std::uint64_t>(scaled);  // the whole part: scaled < 2^52
+  const double past_half = (scaled - static_cast<double>(units)) - 0.5;  // exact
+  bool round_up = past_half > 0;
+  if (std::abs(past_half) <= scaled * 0x1p-52) {
+    const double exact_past_half = past_half + std::fma(magnitude, scale, -scaled);  // its sign is exact
+    round_up = exact_past_half > 0 || (exact_past_half == 0 && units % 2 == 1);  // ties to even
+  }
+  return write_scaled(first, std::signbit(value), units + (round_up ? 1 : 0), decimals);
+}
+
+char* write_shortest(char* first, double value) noexcept {
+  const double magnitude = std::abs(value);
+  // In this range plain decimals are never longer than scientific notation, so to_chars would
+  // choose them too; the fewest decimals that read back give the fewest significant digits.
+  if (magnitude >= 1e-3 && magnitude < 1e4) {
+    for (std::size_t decimals = 0; decimals < powers_of_ten.size(); ++decimals) {
+      const double scaled = magnitude * powers_of_ten[decimals];
+      // Up to 15 significant digits: then at most one whole number of units lies close enough to
+      // read back as `value`, and rounding `scaled` finds it. With 16 or 17 digits two may, and
+      // to_chars picks the nearer.
+      if (!(scaled < 1e15)) break;
+      const auto units = static_cast<std::uint64_t>(scaled + 0.5);
+      // units < 2^53 and 10^decimals are exact doubles, so this one division is what reading the
+      // text back gives (Clinger's fast path, as in parse_field).
+      if (static_cast<double>(units) / powers_of_ten[decimals] == magnitude) {
+        return write_scaled(first, std::signbit(value), units, static_cast<int>(decimals));
+      }
+    }
+  }
+  return std::to_chars(first, first + max_shortest_chars, value).ptr;
+}
+
+void append_fixed(std::string& out, double value, int decimals) {
+  char text[max_fixed_chars];
+  out.append(text, static_cast<std::size_t>(write_fixed(text, value, decimals) - text));
+}
+
+void append_shortest(std::string& out, double value) {
+  char text[max_shortest_chars];
+  out.append(text, static_cast<std::size_t>(write_shortest(text, value) - text));
+}
+
+}  // namespace streamlab

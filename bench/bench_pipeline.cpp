@@ -8,6 +8,7 @@
 #include "streamlab/atomic_file.hpp"
 #include "streamlab/bounded_queue.hpp"
 #include "streamlab/csv.hpp"
+#include "streamlab/number_text.hpp"
 #include "streamlab/random.hpp"
 #include "streamlab/stage.hpp"
 #include "streamlab/stats.hpp"
@@ -64,8 +65,21 @@ std::optional<Reading> to_reading(const streamlab::CsvRow& row) {
   return Reading{row.line(), ts.value, sensor.value, value.value};
 }
 
-void format_row(fmt::memory_buffer& text, const Reading& r, double z) {
-  fmt::format_to(std::back_inserter(text), "{},{},{},{},{:.4f}\n", r.line, r.ts, r.sensor, r.value, z);
+// One output line, written as the lesson's sink writes it (number_text.hpp, not fmt).
+void format_row(std::string& text, const Reading& r, double z) {
+  using namespace streamlab;
+  char line[3 * max_integer_chars + max_shortest_chars + max_fixed_chars + 8];
+  char* p = write_integer(line, r.line);
+  *p++ = ',';
+  p = write_integer(p, r.ts);
+  *p++ = ',';
+  p = write_integer(p, r.sensor);
+  *p++ = ',';
+  p = write_shortest(p, r.value);
+  *p++ = ',';
+  p = write_fixed(p, z, 4);
+  *p++ = '\n';
+  text.append(line, static_cast<std::size_t>(p - line));
 }
 
 // Statistics per sensor, z-score before learning (sensor ids here are 0–15).
@@ -87,15 +101,15 @@ void one_loop(benchmark::State& state) {
     auto reader = streamlab::CsvReader::open(input);
     streamlab::AtomicFile out{out_dir.path() / "out.csv"};
     Sensors sensors;
-    fmt::memory_buffer text;
+    std::string text;
     while (auto row = reader.next()) {
       if (auto r = to_reading(*row)) format_row(text, *r, sensors.zscore(*r));
       if (text.size() > 60'000) {
-        out.write(std::string_view(text.data(), text.size()));
+        out.write(text);
         text.clear();
       }
     }
-    out.write(std::string_view(text.data(), text.size()));
+    out.write(text);
     out.commit();
     benchmark::DoNotOptimize(sensors.stats[0].mean());
   }
@@ -145,11 +159,11 @@ void staged(benchmark::State& state) {
       batches.close();
     });
     stages.run("sink", [&] {
-      fmt::memory_buffer text;
+      std::string text;
       while (auto b = batches.pop()) {
         text.clear();
         for (const auto& [r, z] : *b) format_row(text, r, z);
-        out.write(std::string_view(text.data(), text.size()));
+        out.write(text);
       }
     });
     stages.join();

@@ -15,25 +15,50 @@ constexpr std::array<double, 23> powers_of_ten = {1e0,  1e1,  1e2,  1e3,  1e4,  
                                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+// "00", "01", ... "99": two digits per step halve the chain of divisions a number's digits need.
+constexpr std::array<char, 200> digit_pairs = [] {
+  std::array<char, 200> pairs{};
+  for (int i = 0; i < 100; ++i) {
+    pairs[static_cast<std::size_t>(2 * i)] = static_cast<char>('0' + i / 10);
+    pairs[static_cast<std::size_t>(2 * i + 1)] = static_cast<char>('0' + i % 10);
+  }
+  return pairs;
+}();
+
+// Writes the last `count` digits of `units` so that they end at `end`; returns what is left of
+// `units` (the digits before them).
+std::uint64_t write_digits_backwards(char* end, std::uint64_t units, int count) noexcept {
+  for (; count >= 2; count -= 2) {
+    const std::uint64_t pair = units % 100;
+    units /= 100;
+    end -= 2;
+    end[0] = digit_pairs[2 * pair];
+    end[1] = digit_pairs[2 * pair + 1];
+  }
+  if (count == 1) {
+    *--end = static_cast<char>('0' + units % 10);
+    units /= 10;
+  }
+  return units;
+}
+
+int decimal_digits(std::uint64_t value) noexcept {
+  int digits = 1;
+  for (std::uint64_t power = 10; digits < 20 && value >= power; power *= 10) ++digits;
+  return digits;
+}
+
 // Writes `units` / 10^decimals: the digits of `units` with a point before the last `decimals`
 // (and zeros before them when `units` has fewer digits). Written in place from the last digit
 // back, so the text is never copied: at a few characters a number, a copy costs as much.
 char* write_scaled(char* first, bool minus, std::uint64_t units, int decimals) noexcept {
-  int digits = 1;
-  for (std::uint64_t rest = units / 10; rest != 0; rest /= 10) ++digits;
-  digits = std::max(digits, decimals + 1);  // 0.05, not .05
   if (minus) *first++ = '-';
-  char* const end = first + digits + (decimals > 0 ? 1 : 0);
-  char* p = end;
-  for (int i = 0; i < decimals; ++i) {
-    *--p = static_cast<char>('0' + units % 10);
-    units /= 10;
-  }
-  if (decimals > 0) *--p = '.';
-  while (p > first) {
-    *--p = static_cast<char>('0' + units % 10);
-    units /= 10;
-  }
+  const int whole_digits = std::max(decimal_digits(units) - decimals, 1);  // 0.05, not .05
+  char* const point = first + whole_digits;
+  char* const end = point + (decimals > 0 ? 1 + decimals : 0);
+  const std::uint64_t whole = write_digits_backwards(end, units, decimals);
+  if (decimals > 0) *point = '.';
+  write_digits_backwards(point, whole, whole_digits);
   return end;
 }
 

@@ -69,7 +69,7 @@ struct Options {
   std::string summary_json;
   std::int64_t rows = 200'000;
   std::uint64_t seed = 42;
-  std::int64_t batch_size = 1000;
+  std::int64_t batch_size = 4096;
   std::int64_t batch_timeout_ms = 50;
   std::int64_t queue_capacity = 8192;
   int workers = 1;
@@ -204,10 +204,15 @@ struct Pipeline {
   Pipeline(const Options& o, streamlab::CsvReader& r, streamlab::AtomicFile& out, streamlab::AtomicFile& dead)
       : options(o), reader(r), output(out), dead_letter(dead) {}
 
-  BoundedQueue<Reading> readings{static_cast<std::size_t>(options.queue_capacity)};
+  // Source → Transform carries chunks of readings, not single readings: a chunk moves through the
+  // queue as one vector (no copy of its readings, one lock for the lot). The capacity is in
+  // chunks: --queue-capacity readings, rounded up to whole chunks.
+  static constexpr std::size_t source_chunk = 512;
+  BoundedQueue<std::vector<Reading>> readings{
+      (static_cast<std::size_t>(options.queue_capacity) + source_chunk - 1) / source_chunk};
   std::vector<std::unique_ptr<BoundedQueue<Batch>>> to_workers;
-  BoundedQueue<Batch> processed{4};
-  BoundedQueue<Batch> to_sink{4};
+  BoundedQueue<Batch> processed{16};
+  BoundedQueue<Batch> to_sink{16};
   std::atomic<std::size_t> workers_running{0};
 
   bool fails(std::string_view stage) const { return options.fail_stage == stage; }
@@ -221,7 +226,7 @@ struct Pipeline {
     const std::size_t value_col = reader.require_column("value");
     const auto start = Clock::now();
     std::vector<Reading> chunk;
-    chunk.reserve(512);
+    chunk.reserve(source_chunk);
     auto reject = [&](const streamlab::CsvRow& row, RowError reason, std::uint64_t& stage_count) {
       ++counts.rejected[streamlab::row_error_index(reason)];
       ++stage_count;
@@ -254,13 +259,14 @@ struct Pipeline {
       }
       chunk.push_back(Reading{row->line(), ts.value, sensor.value, value.value});
       ++counts.valid;
-      // push_many hands over the chunk under one lock; it waits while the queue is full.
-      if (chunk.size() == chunk.capacity()) {
-        if (readings.push_many(std::span(chunk)) < chunk.size()) return;  // closed: a later stage failed
-        chunk.clear();
+      // push hands over the whole chunk; it waits while the queue is full.
+      if (chunk.size() == source_chunk) {
+        if (readings.push(std::move(chunk)) == streamlab::PushResult::closed) return;  // a later stage failed
+        chunk = std::vector<Reading>();  // a moved-from vector is valid but unspecified: start afresh
+        chunk.reserve(source_chunk);
       }
     }
-    readings.push_many(std::span(chunk));
+    if (!chunk.empty()) readings.push(std::move(chunk));
     readings.close();  // end of stream: the next stage drains the queue and ends
     counts.bytes = reader.bytes_read();
     counts.source_seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -291,20 +297,19 @@ struct Pipeline {
       }
       return true;
     };
-    std::vector<Reading> in;
     bool open = true;
     while (open) {
       Clock::time_point deadline = Clock::time_point::max();
       for (const auto& b : batchers) deadline = std::min(deadline, b.deadline());
-      in.clear();
       // Wait for readings, but only until the oldest pending batch is due (the timeout flush).
-      if (readings.pop_many_until(in, 4096, deadline) == 0) {
+      auto in = readings.pop_until(deadline);
+      if (!in) {
         if (readings.done()) break;
         open = send_due();
         continue;
       }
-      const auto arrived = Clock::now();  // one clock read for the whole burst, not one per reading
-      for (Reading& r : in) {
+      const auto arrived = Clock::now();  // one clock read for the whole chunk, not one per reading
+      for (Reading& r : *in) {
         if (++counts.transformed == fail_at && fails("transform")) injected("transform");
         streamlab::OnlineStats& stats = running[r.sensor];
         r.zscore = stats.count() >= 2 ? (r.value - stats.mean()) / stats.stddev() : 0.0;
@@ -429,7 +434,7 @@ struct Pipeline {
   // closes every queue: pushes upstream fail, pops downstream drain, every thread returns.
   std::optional<streamlab::StageFailure> run() {
     const auto workers = static_cast<std::size_t>(options.workers);
-    for (std::size_t w = 0; w < workers; ++w) to_workers.push_back(std::make_unique<BoundedQueue<Batch>>(4));
+    for (std::size_t w = 0; w < workers; ++w) to_workers.push_back(std::make_unique<BoundedQueue<Batch>>(16));
     counts.processed.assign(workers, 0);
     workers_running = workers;
     output.write("line,timestamp_ms,sensor_id,value,zscore,prediction,anomaly\n");

@@ -1,0 +1,76 @@
+// Writing numbers as text, as a sink writing millions of CSV rows a second must: number_text.hpp
+// beside fmt (the lessons' printing) and std::to_chars, on sensor-like values (a few decimals).
+// Run from a Release build: build/release/bench/bench_number_text
+#include "streamlab/number_text.hpp"
+#include "streamlab/random.hpp"
+
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace {
+
+constexpr std::size_t count = 1 << 16;
+
+// Readings as the lesson 09 data has them: 3 decimals, around 20 to 60.
+const std::vector<double>& readings() {
+  static const std::vector<double> values = [] {
+    streamlab::Random random{42};
+    std::vector<double> v(count);
+    for (double& x : v) x = std::round(random.normal(40.0, 10.0) * 1000) / 1000;
+    return v;
+  }();
+  return values;
+}
+
+template <typename Write>
+void run(benchmark::State& state, Write write) {
+  const auto& values = readings();
+  char text[512];
+  for (auto _ : state) {
+    std::size_t chars = 0;
+    for (double x : values) chars += static_cast<std::size_t>(write(text, x) - text);
+    benchmark::DoNotOptimize(chars);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(count));
+}
+
+// {:.4f}: z-scores and predictions in the lesson's output file.
+void fixed4_number_text(benchmark::State& state) {
+  run(state, [](char* out, double x) { return streamlab::write_fixed(out, x, 4); });
+}
+BENCHMARK(fixed4_number_text);
+
+void fixed4_to_chars(benchmark::State& state) {
+  run(state, [](char* out, double x) { return std::to_chars(out, out + 512, x, std::chars_format::fixed, 4).ptr; });
+}
+BENCHMARK(fixed4_to_chars);
+
+void fixed4_fmt(benchmark::State& state) {
+  run(state, [](char* out, double x) { return fmt::format_to(out, "{:.4f}", x); });
+}
+BENCHMARK(fixed4_fmt);
+
+// Shortest round trip: the reading itself, written back as it was read.
+void shortest_number_text(benchmark::State& state) {
+  run(state, [](char* out, double x) { return streamlab::write_shortest(out, x); });
+}
+BENCHMARK(shortest_number_text);
+
+void shortest_to_chars(benchmark::State& state) {
+  run(state, [](char* out, double x) { return std::to_chars(out, out + 512, x).ptr; });
+}
+BENCHMARK(shortest_to_chars);
+
+void shortest_fmt(benchmark::State& state) {
+  run(state, [](char* out, double x) { return fmt::format_to(out, "{}", x); });
+}
+BENCHMARK(shortest_fmt);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -90,16 +90,23 @@ char* write_shortest(char* first, double value) noexcept {
   // In this range plain decimals are never longer than scientific notation, so to_chars would
   // choose them too; the fewest decimals that read back give the fewest significant digits.
   if (magnitude >= 1e-3 && magnitude < 1e4) {
-    for (std::size_t decimals = 0; decimals < powers_of_ten.size(); ++decimals) {
+    // Up to 15 significant digits at most one whole number of units lies close enough to read
+    // back as `value`, and rounding `scaled` finds it (with 16 or 17 two may, and to_chars picks
+    // the nearer). Hence: if d decimals read back, fewer than d do only by dropping trailing zeros,
+    // and if d do not, fewer do not either. So try 4 first (most readings have 1 to 4), then drop
+    // zeros, or go on with 5, 6, ...
+    constexpr std::size_t first_try = 4;
+    for (std::size_t decimals = first_try; decimals < powers_of_ten.size(); ++decimals) {
       const double scaled = magnitude * powers_of_ten[decimals];
-      // Up to 15 significant digits: then at most one whole number of units lies close enough to
-      // read back as `value`, and rounding `scaled` finds it. With 16 or 17 digits two may, and
-      // to_chars picks the nearer.
       if (!(scaled < 1e15)) break;
-      const auto units = static_cast<std::uint64_t>(scaled + 0.5);
+      auto units = static_cast<std::uint64_t>(scaled + 0.5);
       // units < 2^53 and 10^decimals are exact doubles, so this one division is what reading the
       // text back gives (Clinger's fast path, as in parse_field).
       if (static_cast<double>(units) / powers_of_ten[decimals] == magnitude) {
+        while (decimals > 0 && units % 10 == 0) {
+          units /= 10;
+          --decimals;
+        }
         return write_scaled(first, std::signbit(value), units, static_cast<int>(decimals));
       }
     }

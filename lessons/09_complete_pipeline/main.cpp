@@ -240,9 +240,13 @@ struct Pipeline {
   static constexpr std::size_t source_chunk = 1024;
   BoundedQueue<std::vector<Reading>> readings{
       (static_cast<std::size_t>(options.queue_capacity) + source_chunk - 1) / source_chunk};
+  BoundedQueue<std::vector<Reading>> empty_chunks{8};  // Transform → Source, for reuse (see `used`)
   std::vector<std::unique_ptr<BoundedQueue<Batch>>> to_workers;
-  BoundedQueue<Batch> processed{16};
-  BoundedQueue<Batch> to_sink{16};
+  BoundedQueue<Batch> processed{4};
+  BoundedQueue<Batch> to_sink{4};
+  // Used batches go back from Sink to Transform, which fills their vector and string again: no
+  // allocation per batch, and memory that stays the same however long the stream.
+  BoundedQueue<Batch> used{4};
   std::atomic<std::size_t> workers_running{0};
 
   bool fails(std::string_view stage) const { return options.fail_stage == stage; }
@@ -255,8 +259,14 @@ struct Pipeline {
     const std::size_t sensor_col = reader.require_column("sensor_id");
     const std::size_t value_col = reader.require_column("value");
     const auto start = Clock::now();
-    std::vector<Reading> chunk;
-    chunk.reserve(source_chunk);
+    // A chunk Transform is done with, cleared and ready, or else a new one.
+    auto next_chunk = [this] {
+      if (auto spare = empty_chunks.try_pop()) return std::move(*spare);
+      std::vector<Reading> fresh;
+      fresh.reserve(source_chunk);
+      return fresh;
+    };
+    std::vector<Reading> chunk = next_chunk();
     auto reject = [&](const streamlab::CsvRow& row, RowError reason, std::uint64_t& stage_count) {
       ++counts.rejected[streamlab::row_error_index(reason)];
       ++stage_count;
@@ -292,8 +302,7 @@ struct Pipeline {
       // push hands over the whole chunk; it waits while the queue is full.
       if (chunk.size() == source_chunk) {
         if (readings.push(std::move(chunk)) == streamlab::PushResult::closed) return;  // a later stage failed
-        chunk = std::vector<Reading>();  // a moved-from vector is valid but unspecified: start afresh
-        chunk.reserve(source_chunk);
+        chunk = next_chunk();
       }
     }
     if (!chunk.empty()) readings.push(std::move(chunk));
@@ -316,10 +325,23 @@ struct Pipeline {
                             std::chrono::milliseconds(options.batch_timeout_ms));
     }
     std::unordered_map<std::uint64_t, streamlab::OnlineStats> running;
+    std::vector<std::string> spare_lines;
     auto send = [&](std::size_t w, std::vector<Reading>&& batch) {
       if (counts.batches + 1 == 2 && fails("batch")) injected("batch");
       ++counts.batches;
-      return to_workers[w]->push(Batch{std::move(batch), Clock::now(), {}}) != streamlab::PushResult::closed;
+      // Take back the batches the sink is done with: their vectors to the batchers, their strings
+      // (with room for a batch of lines) to the next batches sent.
+      for (std::size_t spare = 0; auto done = used.try_pop(); ++spare) {
+        batchers[spare % workers].recycle(std::move(done->readings));
+        if (spare_lines.size() < 4) spare_lines.push_back(std::move(done->lines));
+      }
+      std::string lines;
+      if (!spare_lines.empty()) {
+        lines = std::move(spare_lines.back());
+        spare_lines.pop_back();
+      }
+      return to_workers[w]->push(Batch{std::move(batch), Clock::now(), std::move(lines)}) !=
+             streamlab::PushResult::closed;
     };
     auto send_due = [&] {
       for (std::size_t w = 0; w < workers; ++w) {
@@ -347,6 +369,8 @@ struct Pipeline {
         const std::size_t w = r.sensor % workers;
         if (auto batch = batchers[w].add(r, arrived); batch && !send(w, std::move(*batch))) return;
       }
+      in->clear();
+      empty_chunks.try_push(std::move(*in));  // back to Source for reuse; when that queue is full, freed
       open = send_due();
     }
     for (std::size_t w = 0; w < workers; ++w) {
@@ -437,6 +461,7 @@ struct Pipeline {
       counts.written += batch->readings.size();
       if (before < fail_at && counts.written >= fail_at && fails("sink")) injected("sink");
       output.write(batch->lines);
+      used.try_push(std::move(*batch));  // back to Transform for reuse; when that queue is full, freed
     }
   }
 
@@ -445,7 +470,7 @@ struct Pipeline {
   // closes every queue: pushes upstream fail, pops downstream drain, every thread returns.
   std::optional<streamlab::StageFailure> run() {
     const auto workers = static_cast<std::size_t>(options.workers);
-    for (std::size_t w = 0; w < workers; ++w) to_workers.push_back(std::make_unique<BoundedQueue<Batch>>(16));
+    for (std::size_t w = 0; w < workers; ++w) to_workers.push_back(std::make_unique<BoundedQueue<Batch>>(4));
     counts.processed.assign(workers, 0);
     workers_running = workers;
     output.write("line,timestamp_ms,sensor_id,value,zscore,prediction,anomaly\n");
@@ -457,6 +482,8 @@ struct Pipeline {
       for (auto& queue : to_workers) queue->close();
       processed.close();
       to_sink.close();
+      used.close();
+      empty_chunks.close();
     });
     stages.run("source", [this] { source(); });
     stages.run("transform", [this] { transform(); });

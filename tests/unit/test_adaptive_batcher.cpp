@@ -80,6 +80,30 @@ TEST_CASE("add with the time of arrival: one clock read for a burst of items") {
   CHECK(batcher.last_reason() == FlushReason::timeout);
 }
 
+TEST_CASE("a recycled vector holds a later batch: no allocation per batch") {
+  ManualClock clock;
+  AdaptiveBatcher<int> batcher{2, 5ms, clock};
+  batcher.add(1);
+  auto first = batcher.add(2);  // full: the batcher starts its next batch in a fresh vector
+  REQUIRE(first == std::vector<int>{1, 2});
+  batcher.add(3);
+  auto second = batcher.add(4);  // full: the batcher starts its next batch in a fresh vector
+  REQUIRE(second == std::vector<int>{3, 4});
+  const int* const storage = first->data();
+  batcher.recycle(std::move(*first));  // used up: give it back
+  batcher.add(5);
+  auto third = batcher.add(6);  // begun before the recycle; the next batch starts in `storage`
+  batcher.add(7);
+  auto fourth = batcher.add(8);
+  REQUIRE(third == std::vector<int>{5, 6});
+  REQUIRE(fourth == std::vector<int>{7, 8});
+  CHECK(fourth->data() == storage);  // cleared and filled again: the old items are gone
+  std::vector<int> too_small;
+  batcher.recycle(std::move(too_small));  // no room for a batch: not kept, and no harm done
+  batcher.add(9);
+  CHECK(batcher.add(10) == std::vector<int>{9, 10});
+}
+
 TEST_CASE("a zero timeout hands every item out alone") {
   ManualClock clock;
   AdaptiveBatcher<int> batcher{10, 0ms, clock};

@@ -18,7 +18,6 @@ constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 
 // SWAR ("SIMD within a register"): eight bytes in one 64-bit word, tested all at once.
 constexpr std::uint64_t low_bits = 0x7F7F7F7F7F7F7F7FULL;
-constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
 constexpr std::uint64_t every_byte(unsigned char c) { return 0x0101010101010101ULL * c; }
 
 // The high bit of each byte of `word` that is zero, and no other bit. Exact for every byte (the

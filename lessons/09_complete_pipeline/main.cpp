@@ -245,7 +245,7 @@ struct Pipeline {
   BoundedQueue<Batch> processed{4};
   BoundedQueue<Batch> to_sink{4};
   // Used batches go back from Sink to Transform, which fills their vector and string again: no
-  // allocation per batch, and no memory left behind by buffers freed on another thread.
+  // allocation (and no page faults on fresh memory) per batch.
   BoundedQueue<Batch> used{4};
   std::atomic<std::size_t> workers_running{0};
 

@@ -84,9 +84,8 @@ class AdaptiveBatcher {
   /// Gives back the vector of a batch that has been used up, to hold a later batch: the batcher
   /// clears it and fills it again instead of allocating a new one. Optional. A pipeline whose
   /// batches come back to the batching stage when done saves an allocation per batch — and, for
-  /// big batches, the page faults of touching fresh memory and the memory an allocator keeps
-  /// when vectors are freed on other threads. A vector too small for a batch is just freed, and
-  /// at most a few are kept.
+  /// big batches, the page faults of touching fresh memory. A vector too small for a batch is
+  /// not kept (it stays with the caller, to be freed), and at most a few are kept.
   void recycle(std::vector<T>&& storage) {
     constexpr std::size_t max_spares = 4;
     if (storage.capacity() < batch_size_ || spares_.size() >= max_spares) return;

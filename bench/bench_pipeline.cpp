@@ -82,6 +82,13 @@ void format_row(std::string& text, const Reading& r, double z) {
   text.append(line, static_cast<std::size_t>(p - line));
 }
 
+// The sink's work for one batch of scored readings: their lines, in one write.
+void write_batch(streamlab::AtomicFile& out, std::string& text, const std::vector<std::pair<Reading, double>>& batch) {
+  text.clear();
+  for (const auto& [r, z] : batch) format_row(text, r, z);
+  out.write(text);
+}
+
 // Statistics per sensor, z-score before learning (sensor ids here are 0–15).
 struct Sensors {
   std::array<streamlab::OnlineStats, 16> stats;
@@ -160,11 +167,7 @@ void staged(benchmark::State& state) {
     });
     stages.run("sink", [&] {
       std::string text;
-      while (auto b = batches.pop()) {
-        text.clear();
-        for (const auto& [r, z] : *b) format_row(text, r, z);
-        out.write(text);
-      }
+      while (auto b = batches.pop()) write_batch(out, text, *b);
     });
     stages.join();
     out.commit();
@@ -229,9 +232,7 @@ void staged_reusing(benchmark::State& state) {
     stages.run("sink", [&] {
       std::string text;
       while (auto b = batches.pop()) {
-        text.clear();
-        for (const auto& [r, z] : *b) format_row(text, r, z);
-        out.write(text);
+        write_batch(out, text, *b);
         used.try_push(std::move(*b));
       }
     });

@@ -1,4 +1,5 @@
 #include "streamlab/number_text.hpp"
+#include "streamlab/parse_number.hpp"
 
 #include <algorithm>
 #include <array>
@@ -10,10 +11,7 @@ namespace streamlab {
 
 namespace {
 
-// Every power of ten up to 1e22 is a double exactly.
-constexpr std::array<double, 23> powers_of_ten = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                                  1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+using detail::exact_powers_of_ten;
 
 // "00", "01", ... "99": two digits per step halve the chain of divisions a number's digits need.
 constexpr std::array<char, 200> digit_pairs = [] {
@@ -66,7 +64,7 @@ char* write_scaled(char* first, bool minus, std::uint64_t units, int decimals) n
 
 char* write_fixed(char* first, double value, int decimals) {
   if (decimals < 0 || decimals > 9) throw std::invalid_argument("write_fixed: decimals must be 0 to 9");
-  const double scale = powers_of_ten[static_cast<std::size_t>(decimals)];
+  const double scale = exact_powers_of_ten[static_cast<std::size_t>(decimals)];
   const double magnitude = std::abs(value);
   if (!(magnitude < 0x1p52 / scale)) {  // huge, NaN or infinite: the general algorithm
     return std::to_chars(first, first + max_fixed_chars, value, std::chars_format::fixed, decimals).ptr;
@@ -75,12 +73,12 @@ char* write_fixed(char* first, double value, int decimals) {
   // bit. Round it to a whole number of units: only when its fraction is within that error of
   // one half does the error decide, and std::fma gives it exactly (rare, and slower).
   const double scaled = magnitude * scale;
-  auto units = static_cast<std::uint64_t>(scaled);  // the whole part: scaled < 2^52
+  auto units = static_cast<std::uint64_t>(scaled);                       // the whole part: scaled < 2^52
   const double past_half = (scaled - static_cast<double>(units)) - 0.5;  // exact
   bool round_up = past_half > 0;
   if (std::abs(past_half) <= scaled * 0x1p-52) {
     const double exact_past_half = past_half + std::fma(magnitude, scale, -scaled);  // its sign is exact
-    round_up = exact_past_half > 0 || (exact_past_half == 0 && units % 2 == 1);  // ties to even
+    round_up = exact_past_half > 0 || (exact_past_half == 0 && units % 2 == 1);      // ties to even
   }
   return write_scaled(first, std::signbit(value), units + (round_up ? 1 : 0), decimals);
 }
@@ -96,13 +94,11 @@ char* write_shortest(char* first, double value) noexcept {
     // and if d do not, fewer do not either. So try 4 first (most readings have 1 to 4), then drop
     // zeros, or go on with 5, 6, ...
     constexpr std::size_t first_try = 4;
-    for (std::size_t decimals = first_try; decimals < powers_of_ten.size(); ++decimals) {
-      const double scaled = magnitude * powers_of_ten[decimals];
+    for (std::size_t decimals = first_try; decimals < exact_powers_of_ten.size(); ++decimals) {
+      const double scaled = magnitude * exact_powers_of_ten[decimals];
       if (!(scaled < 1e15)) break;
       auto units = static_cast<std::uint64_t>(scaled + 0.5);
-      // units < 2^53 and 10^decimals are exact doubles, so this one division is what reading the
-      // text back gives (Clinger's fast path, as in parse_field).
-      if (static_cast<double>(units) / powers_of_ten[decimals] == magnitude) {
+      if (detail::exact_decimal(units, decimals) == magnitude) {  // what reading the text back gives
         while (decimals > 0 && units % 10 == 0) {
           units /= 10;
           --decimals;
@@ -112,16 +108,6 @@ char* write_shortest(char* first, double value) noexcept {
     }
   }
   return std::to_chars(first, first + max_shortest_chars, value).ptr;
-}
-
-void append_fixed(std::string& out, double value, int decimals) {
-  char text[max_fixed_chars];
-  out.append(text, static_cast<std::size_t>(write_fixed(text, value, decimals) - text));
-}
-
-void append_shortest(std::string& out, double value) {
-  char text[max_shortest_chars];
-  out.append(text, static_cast<std::size_t>(write_shortest(text, value) - text));
 }
 
 }  // namespace streamlab

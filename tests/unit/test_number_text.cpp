@@ -11,8 +11,6 @@
 #include <string>
 #include <vector>
 
-using streamlab::append_fixed;
-using streamlab::append_shortest;
 
 namespace {
 
@@ -30,15 +28,13 @@ std::string to_chars_shortest(double value) {
 }
 
 std::string fixed(double value, int decimals) {
-  std::string out = "x";  // appends: what is there stays
-  append_fixed(out, value, decimals);
-  return out.substr(1);
+  char text[streamlab::max_fixed_chars];
+  return {text, streamlab::write_fixed(text, value, decimals)};
 }
 
 std::string shortest(double value) {
-  std::string out;
-  append_shortest(out, value);
-  return out;
+  char text[streamlab::max_shortest_chars];
+  return {text, streamlab::write_shortest(text, value)};
 }
 
 // Values of the kinds a pipeline writes: sensor readings with a few decimals, z-scores, values of
@@ -57,7 +53,7 @@ std::vector<double> sample_values() {
     values.push_back(static_cast<double>(random.uniform_int(-99'999, 99'999)) / 10'000);  // 4 decimals
     values.push_back(std::pow(10.0, random.uniform01() * 24 - 12) * (random.bernoulli(0.5) ? 1 : -1));
     values.push_back(static_cast<double>(random.uniform_int(0, 1 << 20)) / 1024);  // exact binary: ties
-    // 15 to 17 significant digits: where the fast path of append_shortest must give up.
+    // 15 to 17 significant digits: where the fast path of write_shortest must give up.
     const auto digits = static_cast<double>(random.uniform_int(100'000'000'000'000, 99'999'999'999'999'999));
     values.push_back(digits / std::pow(10.0, static_cast<double>(random.uniform_int(12, 19))));
   }
@@ -66,7 +62,7 @@ std::vector<double> sample_values() {
 
 }  // namespace
 
-TEST_CASE("append_fixed writes what std::to_chars writes, for every number of decimals") {
+TEST_CASE("write_fixed writes what std::to_chars writes, for every number of decimals") {
   for (double value : sample_values()) {
     for (int decimals = 0; decimals <= 9; ++decimals) {
       INFO(to_chars_shortest(value) << " with " << decimals << " decimals");
@@ -75,7 +71,7 @@ TEST_CASE("append_fixed writes what std::to_chars writes, for every number of de
   }
 }
 
-TEST_CASE("append_fixed: rounding on the exact value, ties to even") {
+TEST_CASE("write_fixed: rounding on the exact value, ties to even") {
   CHECK(fixed(2.5, 0) == "2");
   CHECK(fixed(3.5, 0) == "4");
   CHECK(fixed(1.03125, 4) == "1.0312");  // an exact tie: to the even digit
@@ -88,7 +84,7 @@ TEST_CASE("append_fixed: rounding on the exact value, ties to even") {
   CHECK_THROWS_AS(fixed(1.0, -1), std::invalid_argument);
 }
 
-TEST_CASE("append_shortest writes what std::to_chars writes, and it reads back exactly") {
+TEST_CASE("write_shortest writes what std::to_chars writes, and it reads back exactly") {
   for (double value : sample_values()) {
     const std::string text = shortest(value);
     INFO(text);
@@ -106,11 +102,10 @@ TEST_CASE("append_shortest writes what std::to_chars writes, and it reads back e
   CHECK(shortest(1e20) == "1e+20");
 }
 
-TEST_CASE("append_integer: the whole range of 64-bit integers") {
+TEST_CASE("write_integer: the whole range of 64-bit integers") {
   const auto text = [](auto value) {
-    std::string out;
-    streamlab::append_integer(out, value);
-    return out;
+    char digits[streamlab::max_integer_chars];
+    return std::string(digits, streamlab::write_integer(digits, value));
   };
   CHECK(text(std::numeric_limits<std::int64_t>::min()) == "-9223372036854775808");
   CHECK(text(std::numeric_limits<std::uint64_t>::max()) == "18446744073709551615");

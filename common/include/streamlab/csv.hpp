@@ -2,9 +2,9 @@
 #pragma once
 
 #include "streamlab/generator.hpp"
+#include "streamlab/parse_number.hpp"
 
 #include <array>
-#include <cfloat>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
@@ -80,38 +80,9 @@ struct Field {
   explicit operator bool() const noexcept { return !error; }
 };
 
-namespace detail {
-/// Clinger's fast path for the common number `[-]digits[.digits]` with at most 15 digits: the
-/// digits make an integer m < 10^15 < 2^53 and 10^k (k ≤ 15) is a double too, both exact, so the
-/// one division m / 10^k is correctly rounded — the very double std::from_chars gives, in a
-/// fraction of its time. Returns false, leaving `value` alone, for anything else.
-inline bool parse_plain_decimal(const char* p, const char* last, double& value) noexcept {
-  if constexpr (FLT_EVAL_METHOD != 0) return false;  // wider intermediates (x87) would round twice
-  static constexpr std::array<double, 16> powers_of_ten = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                                           1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  const bool minus = p < last && *p == '-';
-  if (minus) ++p;
-  const auto is_digit = [](char c) { return static_cast<unsigned char>(c - '0') < 10; };
-  std::uint64_t digits = 0;
-  int count = 0;
-  int decimals = 0;
-  for (; p < last && is_digit(*p); ++p, ++count) digits = digits * 10 + static_cast<unsigned>(*p - '0');
-  if (count == 0) return false;  // `.5`, `-`, `inf`: from_chars decides
-  if (p < last && *p == '.') {
-    const char* const fraction = ++p;
-    for (; p < last && is_digit(*p); ++p, ++count) digits = digits * 10 + static_cast<unsigned>(*p - '0');
-    decimals = static_cast<int>(p - fraction);
-    if (decimals == 0) return false;  // `5.`
-  }
-  if (p != last || count > 15) return false;  // an exponent, junk, or too many digits to be exact
-  const double magnitude = static_cast<double>(digits) / powers_of_ten[static_cast<std::size_t>(decimals)];
-  value = minus ? -magnitude : magnitude;
-  return true;
-}
-}  // namespace detail
-
 /// Converts one field to an integer or a floating-point number with std::from_chars (plain digits
-/// and plain decimals take an exact fast path first): no locale, no allocation, no exceptions. Spaces and tabs around the number and a leading `+` are allowed.
+/// and plain decimals take an exact fast path first): no locale, no allocation, no exceptions.
+/// Spaces and tabs around the number and a leading `+` are allowed.
 /// Reasons: empty_field; not_a_number (text, or trailing junk such as `12abc`); out_of_range
 /// (too large for T, `1e400`, or a negative value for an unsigned T); non_finite (`nan`, `inf`).
 template <typename T>

@@ -4,7 +4,6 @@
 #include <charconv>
 #include <concepts>
 #include <cstddef>
-#include <string>
 
 namespace streamlab {
 
@@ -22,13 +21,20 @@ inline constexpr std::size_t max_integer_chars = 21;
 /// `12.3457`, `nan`, `-inf`. Values below 2^52 / 10^decimals (all but the huge) take a fast path
 /// that scales to a whole number; it is several times faster than `fmt::format("{:.4f}")`.
 /// Throws std::invalid_argument for `decimals` outside 0–9.
+///
+/// **Example**
+/// \code
+/// char text[streamlab::max_fixed_chars];
+/// const char* end = streamlab::write_fixed(text, 2.0 / 3.0, 4);  // "0.6667"
+/// file.write(std::string_view(text, end - text));
+/// \endcode
 char* write_fixed(char* first, double value, int decimals);
 
 /// Writes the shortest text that reads back as the same double at `first`, which must have room
 /// for max_shortest_chars, and returns one past the last character: the same text as
 /// `std::to_chars(first, last, value)` gives (`23.456`, `0.1`, `1e+20`, `-0`). Values between
-/// 0.001 and 10,000 with up to 15 significant digits (the common reading) take a fast path that
-/// tries 0, 1, 2, ... decimals until one reads back exactly.
+/// 0.001 and 10,000 with up to 15 significant digits (the common reading) take a fast path: the
+/// value rounded to 4 decimals, then to fewer or more, until the text reads back exactly.
 char* write_shortest(char* first, double value) noexcept;
 
 /// Writes a whole number in decimal at `first`, which must have room for max_integer_chars, and
@@ -36,31 +42,6 @@ char* write_shortest(char* first, double value) noexcept;
 template <std::integral T>
 char* write_integer(char* first, T value) noexcept {
   return std::to_chars(first, first + max_integer_chars, value).ptr;
-}
-
-/// write_fixed() appended to a string.
-///
-/// **Example**
-/// \code
-/// std::string line;
-/// streamlab::append_fixed(line, 2.0 / 3.0, 4);  // line == "0.6667"
-/// \endcode
-void append_fixed(std::string& out, double value, int decimals);
-
-/// write_shortest() appended to a string.
-///
-/// **Example**
-/// \code
-/// std::string line;
-/// streamlab::append_shortest(line, 0.1 + 0.2);  // line == "0.30000000000000004"
-/// \endcode
-void append_shortest(std::string& out, double value);
-
-/// write_integer() appended to a string.
-template <std::integral T>
-void append_integer(std::string& out, T value) {
-  char text[max_integer_chars];
-  out.append(text, static_cast<std::size_t>(write_integer(text, value) - text));
 }
 
 }  // namespace streamlab

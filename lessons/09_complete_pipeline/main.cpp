@@ -47,7 +47,6 @@
 #include <span>
 #include <string>
 #include <system_error>
-#include <unordered_map>
 #include <vector>
 
 namespace {
@@ -106,14 +105,57 @@ struct Reading {
   bool anomaly = false;
 };
 
+// One worker's part of a batch: the readings of the sensors that worker owns, in input order.
 struct Batch {
+  std::uint64_t sequence = 0;  // which batch it is a part of: the sink puts the parts back together
+  std::size_t worker = 0;      // which part
   std::vector<Reading> readings;
-  Clock::time_point formed;  // when the batcher let it go: latency is measured from here
-  std::string lines;         // the readings as output CSV lines, rendered by the worker
+  Clock::time_point formed;    // when the batcher let the batch go: latency is measured from here
+  std::string lines;           // the readings as output CSV lines, rendered by the worker
+  std::vector<std::uint32_t> line_ends;  // where each line ends in `lines`
+  std::vector<std::uint8_t> route;  // part 0 only, with 2+ workers: the part of each reading, in input order
 };
 //! [reading]
 
 constexpr int sensor_count = 16;
+
+// State kept per sensor and looked up for every reading: a vector indexed by the id for the small
+// ids sensor fleets use, a map for any others. Three lookups a reading are an index each, not a
+// hash map's 64-bit division by its bucket count.
+template <typename T>
+class PerSensor {
+ public:
+  T& operator[](std::uint64_t id) {
+    if (id >= direct_limit) return others_[id];
+    if (id >= direct_.size()) direct_.resize(id + 1);
+    std::optional<T>& slot = direct_[id];
+    if (!slot) {
+      slot.emplace();
+      ++direct_count_;
+    }
+    return *slot;
+  }
+  std::size_t size() const noexcept { return direct_count_ + others_.size(); }
+  struct Entry {
+    std::uint64_t id;
+    const T& state;
+  };
+  // Every sensor seen, in id order.
+  std::vector<Entry> in_order() const {
+    std::vector<Entry> all;
+    for (std::uint64_t id = 0; id < direct_.size(); ++id) {
+      if (direct_[id]) all.push_back(Entry{id, *direct_[id]});
+    }
+    for (const auto& [id, state] : others_) all.push_back(Entry{id, state});
+    return all;
+  }
+
+ private:
+  static constexpr std::uint64_t direct_limit = 4096;
+  std::vector<std::optional<T>> direct_;
+  std::size_t direct_count_ = 0;
+  std::map<std::uint64_t, T> others_;
+};
 
 // The generated data set: 16 sensors, each a level plus a slow wave plus noise, with rare spikes
 // (the anomalies the model should flag) and about 1 row in 500 broken in one of the ways a real
@@ -171,11 +213,10 @@ struct Counts {
   std::uint64_t valid = 0;        // readings the source passed on
   std::uint64_t transformed = 0;  // 4.
   std::uint64_t batches = 0;      // 5.
-  std::uint64_t by_size = 0, by_timeout = 0, by_close = 0;
   std::vector<std::uint64_t> processed;  // 6. per worker
   std::uint64_t aggregated = 0;          // 7.
   std::uint64_t written = 0;             // 8.
-  std::map<std::uint64_t, SensorResult> sensors;
+  PerSensor<SensorResult> sensors;
   streamlab::P2Quantile latency_p50{0.5}, latency_p99{0.99};
   double source_seconds = 0;
 };
@@ -198,10 +239,11 @@ std::string quoted(std::string_view text) {
 // fmt::format_to: the same text, 3–5 times faster, and at millions of rows a second formatting
 // numbers is most of the cost of writing them. The workers call it (see process()), so this work
 // is spread over them instead of piling up in the one sink thread.
-void render_lines(const std::vector<Reading>& readings, std::string& text) {
+void render_lines(const std::vector<Reading>& readings, std::string& text, std::vector<std::uint32_t>& ends) {
   using namespace streamlab;
   char line[3 * max_integer_chars + max_shortest_chars + 2 * max_fixed_chars + 8];  // 7 fields, 6 commas, '\n'
   text.clear();
+  ends.clear();
   for (const Reading& r : readings) {
     char* p = write_integer(line, r.line);
     *p++ = ',';
@@ -218,6 +260,7 @@ void render_lines(const std::vector<Reading>& readings, std::string& text) {
     *p++ = r.anomaly ? '1' : '0';
     *p++ = '\n';
     text.append(line, static_cast<std::size_t>(p - line));
+    ends.push_back(static_cast<std::uint32_t>(text.size()));  // a batch's text stays far below 4 GiB
   }
 }
 //! [render]
@@ -244,9 +287,9 @@ struct Pipeline {
   std::vector<std::unique_ptr<BoundedQueue<Batch>>> to_workers;
   BoundedQueue<Batch> processed{4};
   BoundedQueue<Batch> to_sink{4};
-  // Used batches go back from Sink to Transform, which fills their vector and string again: no
+  // Used parts go back from Sink to Transform, which fills their vectors and strings again: no
   // allocation (and no page faults on fresh memory) per batch.
-  BoundedQueue<Batch> used{4};
+  BoundedQueue<Batch> used{4 * static_cast<std::size_t>(options.workers)};
   std::atomic<std::size_t> workers_running{0};
 
   bool fails(std::string_view stage) const { return options.fail_stage == stage; }
@@ -315,46 +358,68 @@ struct Pipeline {
   //! [transform]
   // 4. Transform and 5. Batch — one thread that sees every reading in input order: the z-score
   // uses the sensor's running statistics *before* this value, then the reading goes to the
-  // batcher of the worker that owns its sensor (sensor_id mod workers), so each sensor's readings
-  // stay in order on one worker whatever the number of workers.
+  // adaptive batcher. A batch that is due is split into one part per worker: each sensor's
+  // readings go to the worker that owns the sensor (sensor_id mod workers), so they stay in order
+  // on one worker whatever the number of workers.
   void transform() {
     const auto workers = to_workers.size();
-    std::vector<streamlab::AdaptiveBatcher<Reading>> batchers;
-    for (std::size_t w = 0; w < workers; ++w) {
-      batchers.emplace_back(static_cast<std::size_t>(options.batch_size),
-                            std::chrono::milliseconds(options.batch_timeout_ms));
-    }
-    std::unordered_map<std::uint64_t, streamlab::OnlineStats> running;
-    std::vector<std::string> spare_lines;
-    auto send = [&](std::size_t w, std::vector<Reading>&& batch) {
-      if (counts.batches + 1 == 2 && fails("batch")) injected("batch");
-      ++counts.batches;
-      // Take back the batches the sink is done with: their vectors to the batchers, their strings
-      // (with room for a batch of lines) to the next batches sent.
-      for (std::size_t spare = 0; auto done = used.try_pop(); ++spare) {
-        batchers[spare % workers].recycle(std::move(done->readings));
-        if (spare_lines.size() < 4) spare_lines.push_back(std::move(done->lines));
-      }
-      std::string lines;
-      if (!spare_lines.empty()) {
-        lines = std::move(spare_lines.back());
-        spare_lines.pop_back();
-      }
-      return to_workers[w]->push(Batch{std::move(batch), Clock::now(), std::move(lines)}) !=
-             streamlab::PushResult::closed;
+    streamlab::AdaptiveBatcher<Reading> batcher{static_cast<std::size_t>(options.batch_size),
+                                                std::chrono::milliseconds(options.batch_timeout_ms)};
+    // Each sensor's running statistics, and its worker: worked out once per sensor rather than
+    // with a 64-bit division (the `mod`) for every reading.
+    struct SensorState {
+      streamlab::OnlineStats stats;
+      std::size_t worker = 0;
     };
-    auto send_due = [&] {
+    PerSensor<SensorState> sensors;
+    std::vector<Batch> spares;  // parts the sink is done with: their vectors and strings are filled again
+    auto new_part = [&](std::uint64_t sequence, Clock::time_point formed) {
+      Batch part;
+      if (!spares.empty()) {
+        part = std::move(spares.back());
+        spares.pop_back();
+        part.readings.clear();
+        part.route.clear();
+      }
+      part.sequence = sequence;
+      part.formed = formed;
+      return part;
+    };
+    std::vector<Batch> parts(workers);
+    // Every part is sent, empty ones too: the sink waits for all the parts of a batch.
+    auto send = [&](std::vector<Reading>&& batch) {
+      if (counts.batches + 1 == 2 && fails("batch")) injected("batch");
+      const std::uint64_t sequence = counts.batches++;
+      while (auto done = used.try_pop()) spares.push_back(std::move(*done));
+      const auto formed = Clock::now();
       for (std::size_t w = 0; w < workers; ++w) {
-        if (auto due = batchers[w].flush_if_due(); due && !send(w, std::move(*due))) return false;
+        parts[w] = new_part(sequence, formed);
+        parts[w].worker = w;
+      }
+      if (workers == 1) {
+        parts[0].readings.swap(batch);  // the whole batch is the one part: no copy
+      } else {
+        for (const Reading& r : batch) {
+          const std::size_t w = sensors[r.sensor].worker;
+          parts[w].readings.push_back(r);
+          parts[0].route.push_back(static_cast<std::uint8_t>(w));  // --workers is at most 64
+        }
+      }
+      batch.clear();
+      batcher.recycle(std::move(batch));
+      for (std::size_t w = 0; w < workers; ++w) {
+        if (to_workers[w]->push(std::move(parts[w])) == streamlab::PushResult::closed) return false;
       }
       return true;
     };
+    auto send_due = [&] {
+      auto due = batcher.flush_if_due();
+      return !due || send(std::move(*due));
+    };
     bool open = true;
     while (open) {
-      Clock::time_point deadline = Clock::time_point::max();
-      for (const auto& b : batchers) deadline = std::min(deadline, b.deadline());
-      // Wait for readings, but only until the oldest pending batch is due (the timeout flush).
-      auto in = readings.pop_until(deadline);
+      // Wait for readings, but only until the pending batch is due (the timeout flush).
+      auto in = readings.pop_until(batcher.deadline());
       if (!in) {
         if (readings.done()) break;
         open = send_due();
@@ -363,23 +428,19 @@ struct Pipeline {
       const auto arrived = Clock::now();  // one clock read for the whole chunk, not one per reading
       for (Reading& r : *in) {
         if (++counts.transformed == fail_at && fails("transform")) injected("transform");
-        streamlab::OnlineStats& stats = running[r.sensor];
+        SensorState& sensor = sensors[r.sensor];
+        if (sensor.stats.count() == 0) sensor.worker = r.sensor % workers;
+        const streamlab::OnlineStats& stats = sensor.stats;
         r.zscore = stats.count() >= 2 ? (r.value - stats.mean()) / stats.stddev() : 0.0;
-        stats.add(r.value);
-        const std::size_t w = r.sensor % workers;
-        if (auto batch = batchers[w].add(r, arrived); batch && !send(w, std::move(*batch))) return;
+        sensor.stats.add(r.value);
+        if (auto batch = batcher.add(r, arrived); batch && !send(std::move(*batch))) return;
       }
       in->clear();
       empty_chunks.try_push(std::move(*in));  // back to Source for reuse; when that queue is full, freed
       open = send_due();
     }
-    for (std::size_t w = 0; w < workers; ++w) {
-      if (auto rest = batchers[w].flush()) send(w, std::move(*rest));
-      counts.by_size += batchers[w].batches_by_size();
-      counts.by_timeout += batchers[w].batches_by_timeout();
-      counts.by_close += batchers[w].batches_by_close();
-      to_workers[w]->close();
-    }
+    if (auto rest = batcher.flush()) send(std::move(*rest));
+    for (auto& queue : to_workers) queue->close();
   }
   //! [transform]
 
@@ -406,14 +467,14 @@ struct Pipeline {
   //! [model]
 
   void process(std::size_t worker) {
-    std::unordered_map<std::uint64_t, Model> models;  // only this worker's sensors
+    PerSensor<Model> models;  // only this worker's sensors
     std::uint64_t& done = counts.processed[worker];
     while (auto batch = to_workers[worker]->pop()) {
       for (Reading& r : batch->readings) {
         if (++done == fail_at && fails("process")) injected("process");
         models[r.sensor].score(r);
       }
-      render_lines(batch->readings, batch->lines);  // the sink's formatting, done here in parallel
+      render_lines(batch->readings, batch->lines, batch->line_ends);  // the sink's formatting, done here in parallel
       if (processed.push(std::move(*batch)) == streamlab::PushResult::closed) break;
     }
     if (--workers_running == 0) processed.close();  // the workers share one output queue: the last one closes it
@@ -452,18 +513,58 @@ struct Pipeline {
     if (progress) fmt::print(stderr, "\r\033[K");  // clear the progress line
   }
 
-  // 8. Sink — writes each batch's lines to the temporary output file (renamed into place by main).
-  // The workers have rendered them already: the sink is one thread for the whole stream, so it
-  // does only what must be done in order.
+  //! [sink]
+  // 8. Sink — puts each batch back together from its parts and writes it to the temporary output
+  // file (renamed into place by main), in input order: the file is the same with 1 or N workers,
+  // whichever worker finishes first. The workers have rendered the lines already: the sink is one
+  // thread for the whole stream, so it does only what must be done in order.
   void sink() {
-    while (auto batch = to_sink.pop()) {
-      const std::uint64_t rows = batch->readings.size();
-      if (counts.written < fail_at && counts.written + rows >= fail_at && fails("sink")) injected("sink");
-      output.write(batch->lines);
-      counts.written += rows;
-      used.try_push(std::move(*batch));  // back to Transform for reuse; when that queue is full, freed
+    const std::size_t workers = to_workers.size();
+    struct Parts {
+      std::vector<Batch> by_worker;
+      std::size_t arrived = 0;
+    };
+    std::map<std::uint64_t, Parts> waiting;  // batches not yet complete, by sequence
+    std::uint64_t next = 0;                  // the batch to write next
+    std::string merged;                      // a batch's lines in input order
+    std::vector<std::size_t> next_line;      // per part: the next line to take
+    while (auto part = to_sink.pop()) {
+      Parts& parts = waiting[part->sequence];
+      parts.by_worker.resize(workers);
+      const std::size_t worker = part->worker;
+      parts.by_worker[worker] = std::move(*part);
+      ++parts.arrived;
+      for (auto done = waiting.find(next); done != waiting.end() && done->second.arrived == workers;
+           done = waiting.find(++next)) {
+        write_batch(done->second.by_worker, merged, next_line);
+        for (Batch& used_part : done->second.by_worker) used.try_push(std::move(used_part));  // to Transform; if full, freed
+        waiting.erase(done);
+      }
     }
   }
+
+  void write_batch(const std::vector<Batch>& parts, std::string& merged, std::vector<std::size_t>& next_line) {
+    std::uint64_t rows = 0;
+    for (const Batch& part : parts) rows += part.readings.size();
+    if (counts.written < fail_at && counts.written + rows >= fail_at && fails("sink")) injected("sink");
+    if (parts.size() == 1) {
+      output.write(parts[0].lines);
+    } else {
+      // Merge: each part is in input order (a sensor's readings stay on one worker), and the route
+      // says which part holds the batch's next reading.
+      merged.clear();
+      next_line.assign(parts.size(), 0);
+      for (const std::uint8_t p : parts[0].route) {
+        const Batch& part = parts[p];
+        const std::size_t k = next_line[p]++;
+        const std::size_t begin = k == 0 ? 0 : part.line_ends[k - 1];
+        merged.append(part.lines, begin, part.line_ends[k] - begin);
+      }
+      output.write(merged);
+    }
+    counts.written += rows;
+  }
+  //! [sink]
 
   //! [run]
   // Starts one thread per stage (and --workers for Process). If any stage throws, StageGroup
@@ -545,7 +646,7 @@ void show_pipeline(const Options& options, const Counts& c, std::string_view inp
   fmt::print("     every rejected row, with its line number and reason → {}\n", dead_letter_name);
   fmt::print("  4. Transform: {} readings given a z-score against their sensor's running statistics\n",
              with_commas(c.transformed));
-  fmt::print("  5. Batch: adaptive batches of up to {} readings or {} ms, one batcher per worker\n",
+  fmt::print("  5. Batch: adaptive batches of up to {} readings or {} ms, each split by sensor among the workers\n",
              options.batch_size, options.batch_timeout_ms);
   fmt::print("  6. Process: {} readings scored by {} online model{} on {} worker{}\n", with_commas(processed),
              c.sensors.size(), c.sensors.size() == 1 ? "" : "s", options.workers, options.workers == 1 ? "" : "s");
@@ -559,7 +660,7 @@ void show_model(const Counts& c, std::optional<std::uint64_t> spikes) {
   streamlab::section("Continuous learning: an online model per sensor");
   double model = 0, baseline = 0;
   std::uint64_t predicted = 0, baselined = 0, anomalies = 0;
-  for (const auto& [id, s] : c.sensors) {  // in sensor order: the same sums with any number of workers
+  for (const auto& [id, s] : c.sensors.in_order()) {  // in sensor order: the same sums with any number of workers
     model += s.model_error;
     predicted += s.predicted;
     baseline += s.baseline_error;
@@ -574,7 +675,7 @@ void show_model(const Counts& c, std::optional<std::uint64_t> spikes) {
   if (spikes) fmt::print(" (the generator put in {} spikes)", with_commas(*spikes));
   fmt::print("\n\nFirst sensors (count, mean, sample std dev, min, max, anomalies):\n");
   int shown = 0;
-  for (const auto& [id, s] : c.sensors) {
+  for (const auto& [id, s] : c.sensors.in_order()) {
     if (++shown > 4) break;
     fmt::print("  sensor {:>2}: {:>6}  mean {:7.3f}  sd {:6.3f}  min {:7.3f}  max {:7.3f}  anomalies {}\n", id,
                s.values.count(), s.values.mean(), s.values.count() >= 2 ? s.values.stddev() : 0.0, s.values.min(),
@@ -622,7 +723,7 @@ std::string summary_json(const Counts& c) {
   }
   out += "}, \"sensors\": {";
   first = true;
-  for (const auto& [id, s] : c.sensors) {
+  for (const auto& [id, s] : c.sensors.in_order()) {
     out += fmt::format("{}\"{}\": {{\"count\": {}, \"mean\": {}, \"variance\": {}, \"min\": {}, \"max\": {}, "
                        "\"anomalies\": {}}}",
                        first ? "" : ", ", id, s.values.count(), number(s.values.mean()), number(s.values.variance()),

@@ -317,6 +317,13 @@ struct Pipeline {
                                     quoted(row.raw().substr(0, streamlab::BadRow::max_text_bytes))));
     };
     while (!interrupted.load(std::memory_order_relaxed)) {  // Ctrl-C: stop reading, drain the rest
+      // Hand the chunk on when it is full — push waits while the queue is full — or when the
+      // reader has nothing left in its buffer: its next read may wait for a slow pipe, and the
+      // readings should not wait with it (the batch timeout only starts once Transform has them).
+      if (chunk.size() == source_chunk || (!chunk.empty() && reader.buffered_bytes() == 0)) {
+        if (readings.push(std::move(chunk)) == streamlab::PushResult::closed) return;  // a later stage failed
+        chunk = next_chunk();
+      }
       auto row = reader.next();
       if (!row) break;
       if (++counts.records == fail_at && fails("source")) injected("source");
@@ -342,11 +349,6 @@ struct Pipeline {
       }
       chunk.push_back(Reading{row->line(), ts.value, sensor.value, value.value});
       ++counts.valid;
-      // push hands over the whole chunk; it waits while the queue is full.
-      if (chunk.size() == source_chunk) {
-        if (readings.push(std::move(chunk)) == streamlab::PushResult::closed) return;  // a later stage failed
-        chunk = next_chunk();
-      }
     }
     if (!chunk.empty()) readings.push(std::move(chunk));
     readings.close();  // end of stream: the next stage drains the queue and ends

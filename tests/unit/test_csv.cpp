@@ -385,6 +385,29 @@ TEST_CASE("files: missing, a directory, and a pipe") {
   CHECK(records[1].fields == Fields{"2", "3"});
 }
 
+TEST_CASE("buffered_bytes: 0 exactly when the next record needs another read") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const auto send = [&](std::string_view text) {
+    REQUIRE(::write(fds[1], text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  };
+  send("a,b\n1,2\n3,4\n");  // what a writer has sent so far: the reader gets it in one read
+  auto reader = CsvReader::from_fd(fds[0]);
+  CHECK(reader.next()->line() == 2);
+  CHECK(reader.buffered_bytes() == 4);  // "3,4\n"
+  CHECK(reader.next()->line() == 3);
+  CHECK(reader.buffered_bytes() == 0);  // the next record is not here yet
+  send("5,6\n7,");
+  CHECK(reader.next()->line() == 4);
+  CHECK(reader.buffered_bytes() == 2);  // half a record
+  send("8\n");
+  ::close(fds[1]);
+  CHECK(reader.next()->line() == 5);
+  CHECK(reader.buffered_bytes() == 0);
+  CHECK_FALSE(reader.next().has_value());
+  ::close(fds[0]);
+}
+
 TEST_CASE("misuse: a delimiter that cannot work, a malformed header") {
   CHECK_THROWS_AS(CsvReader::from_string("a\n", CsvOptions{.delimiter = '"'}), std::invalid_argument);
   CHECK_THROWS_AS(CsvReader::from_string("a\n", CsvOptions{.delimiter = '\n'}), std::invalid_argument);

@@ -261,6 +261,10 @@ class CsvReader {
 
   /// Total bytes read from the input so far.
   std::uint64_t bytes_read() const noexcept { return bytes_read_; }
+  /// Bytes read from the input but not yet returned as records. At 0 the next call to next()
+  /// reads the input, and on a pipe that may wait for the writer: a stage that gathers records
+  /// into chunks should hand on what it has first, so that those records do not wait too.
+  std::size_t buffered_bytes() const noexcept { return end_ - begin_; }
   /// The input's name for messages: the path, `stdin`, `fd N` or `string`.
   const std::string& name() const noexcept { return name_; }
 

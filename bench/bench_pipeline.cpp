@@ -8,6 +8,7 @@
 #include "streamlab/atomic_file.hpp"
 #include "streamlab/bounded_queue.hpp"
 #include "streamlab/csv.hpp"
+#include "streamlab/mapped_file.hpp"
 #include "streamlab/number_text.hpp"
 #include "streamlab/random.hpp"
 #include "streamlab/stage.hpp"
@@ -24,6 +25,7 @@
 #include <map>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -243,6 +245,77 @@ void staged_reusing(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(fs::file_size(input)));
 }
 
+// The floor for lesson 09's work on two cores: the file cut in two at a line break, and each half
+// read, parsed, scored (z-score, the lesson's moving-average model with anomalies) and written out
+// with the lesson's seven output columns by its own thread, sharing nothing — no queues, no
+// batches, no aggregate, no order to keep. (Its numbers are wrong for the second half's first
+// readings: each half starts its sensors afresh.) No pipeline that does this work on this machine
+// can beat it; bench/README.md sets lesson 09's throughput target against it. Like the lesson's
+// Throughput line, the time stops before the output files are committed (fsync and rename).
+void two_halves_floor(benchmark::State& state) {
+  const auto& input = data_file(state.range(0));
+  streamlab::TempDir out_dir{"bench_pipeline_out"};
+  const streamlab::MappedBytes map{input};
+  const std::string_view all{reinterpret_cast<const char*>(map.bytes().data()), map.bytes().size()};
+  const std::size_t cut = all.find('\n', all.size() / 2) + 1;
+  struct Model {
+    streamlab::ExponentialMovingAverage level{0.3};
+    streamlab::OnlineStats errors;
+  };
+  auto half = [&](std::string_view text, bool header, streamlab::AtomicFile& out) {
+    auto reader = streamlab::CsvReader::from_string(text, streamlab::CsvOptions{.has_header = header});
+    Sensors sensors;
+    std::array<Model, 16> models;
+    std::string lines;
+    char line[3 * streamlab::max_integer_chars + streamlab::max_shortest_chars + 2 * streamlab::max_fixed_chars + 8];
+    while (auto row = reader.next()) {
+      auto r = to_reading(*row);
+      if (!r) continue;
+      const double z = sensors.zscore(*r);
+      Model& m = models[r->sensor % 16];
+      const bool predicted = m.level.count() > 0;
+      const double prediction = predicted ? m.level.value() : 0.0;
+      const double error = r->value - prediction;
+      const bool anomaly = predicted && m.errors.count() >= 30 && std::abs(error) > 5.0 * m.errors.stddev();
+      if (predicted && !anomaly) m.errors.add(error);
+      if (!anomaly) m.level.add(r->value);
+      using namespace streamlab;
+      char* p = write_integer(line, r->line);
+      *p++ = ',';
+      p = write_integer(p, r->ts);
+      *p++ = ',';
+      p = write_integer(p, r->sensor);
+      *p++ = ',';
+      p = write_shortest(p, r->value);
+      *p++ = ',';
+      p = write_fixed(p, z, 4);
+      *p++ = ',';
+      if (predicted) p = write_fixed(p, prediction, 4);
+      *p++ = ',';
+      *p++ = anomaly ? '1' : '0';
+      *p++ = '\n';
+      lines.append(line, static_cast<std::size_t>(p - line));
+      if (lines.size() > (std::size_t{1} << 18)) {
+        out.write(lines);
+        lines.clear();
+      }
+    }
+    out.write(lines);
+  };
+  for (auto _ : state) {
+    streamlab::AtomicFile first{out_dir.path() / "first.csv"}, second{out_dir.path() / "second.csv"};
+    std::thread other([&] { half(all.substr(cut), false, second); });
+    half(all.substr(0, cut), true, first);
+    other.join();
+    state.PauseTiming();
+    first.commit();
+    second.commit();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(all.size()));
+}
+
 // Just reading and parsing: the ceiling for any pipeline over this file on one core.
 void read_and_parse_only(benchmark::State& state) {
   const auto& input = data_file(state.range(0));
@@ -264,3 +337,4 @@ BENCHMARK(read_and_parse_only)->Arg(5'000'000)->Unit(benchmark::kMillisecond)->U
 BENCHMARK(one_loop)->Arg(5'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(staged)->Arg(5'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(staged_reusing)->Arg(5'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(two_halves_floor)->Arg(5'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -107,7 +109,50 @@ TEST_CASE("write_integer: the whole range of 64-bit integers") {
     char digits[streamlab::max_integer_chars];
     return std::string(digits, streamlab::write_integer(digits, value));
   };
+  const auto reference = [](auto value) {
+    char digits[32];
+    return std::string(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
+  };
   CHECK(text(std::numeric_limits<std::int64_t>::min()) == "-9223372036854775808");
   CHECK(text(std::numeric_limits<std::uint64_t>::max()) == "18446744073709551615");
   CHECK(text(0) == "0");
+  // Every length, and both sides of every power of ten (the fast path ends at 10^16).
+  for (std::uint64_t power = 1; power <= 1'000'000'000'000'000'000; power *= 10) {
+    for (const std::uint64_t value : {power - 1, power, power + 1}) {
+      REQUIRE(text(value) == reference(value));
+      const auto negative = -static_cast<std::int64_t>(value);
+      REQUIRE(text(negative) == reference(negative));
+    }
+  }
+  streamlab::Random random{7};
+  for (int i = 0; i < 100'000; ++i) {
+    const std::uint64_t value = random.next_u64() >> random.uniform_int(0, 63);  // every magnitude
+    REQUIRE(text(value) == reference(value));
+    REQUIRE(text(static_cast<std::int64_t>(value)) == reference(static_cast<std::int64_t>(value)));
+    REQUIRE(text(static_cast<std::int32_t>(value)) == reference(static_cast<std::int32_t>(value)));
+    REQUIRE(text(static_cast<std::uint16_t>(value)) == reference(static_cast<std::uint16_t>(value)));
+  }
+}
+
+TEST_CASE("write_* stay within the room they are given") {
+  // The fast paths copy 16 bytes at a time and use what is after the number as scratch, but never
+  // past max_*_chars: canaries right after the room must survive (ASan would also catch it).
+  constexpr char canary = '#';
+  std::array<char, streamlab::max_fixed_chars + 16> text{};
+  const auto room_kept = [&](std::size_t room) {
+    return std::all_of(text.begin() + static_cast<std::ptrdiff_t>(room), text.end(), [](char c) { return c == canary; });
+  };
+  for (const double value : {-12345.678901, -0.00000001, 0.5, -99999999.5, 1e15, -4.5e15}) {
+    text.fill(canary);
+    streamlab::write_shortest(text.data(), value);
+    CHECK(room_kept(streamlab::max_shortest_chars));
+    text.fill(canary);
+    streamlab::write_fixed(text.data(), value, 9);
+    CHECK(room_kept(streamlab::max_fixed_chars));
+  }
+  for (const std::int64_t value : {std::int64_t{-1}, std::int64_t{-999'999'999'999'999}, std::numeric_limits<std::int64_t>::min()}) {
+    text.fill(canary);
+    streamlab::write_integer(text.data(), value);
+    CHECK(room_kept(streamlab::max_integer_chars));
+  }
 }

@@ -75,8 +75,8 @@ char* write_scaled_small(char* first, std::uint32_t units, int decimals) noexcep
 }
 
 // Writes `units` / 10^decimals: the digits of `units` with a point before the last `decimals`
-// (and zeros before them when `units` has fewer digits). Written in place from the last digit
-// back, so the text is never copied: at a few characters a number, a copy costs as much.
+// (and zeros before them when `units` has fewer digits). Small numbers take write_scaled_small();
+// the rest are written in place from the last digit back, a pair at a time.
 char* write_scaled(char* first, bool minus, std::uint64_t units, int decimals) noexcept {
   if (minus) *first++ = '-';
   if (units < 100'000'000 && decimals <= 8) return write_scaled_small(first, static_cast<std::uint32_t>(units), decimals);

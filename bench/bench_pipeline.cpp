@@ -67,10 +67,18 @@ std::optional<Reading> to_reading(const streamlab::CsvRow& row) {
   return Reading{row.line(), ts.value, sensor.value, value.value};
 }
 
-// One output line, written as the lesson's sink writes it (number_text.hpp, not fmt).
-void format_row(std::string& text, const Reading& r, double z) {
+// What the lesson's model adds to an output line: its forecast (if it had one) and the anomaly flag.
+struct Forecast {
+  bool predicted = false;
+  double prediction = 0;
+  bool anomaly = false;
+};
+
+// One output line, written as lesson 09 writes it (number_text.hpp, not fmt): line, timestamp,
+// sensor, value, z-score, and — given a forecast — the lesson's prediction and anomaly columns.
+void format_row(std::string& text, const Reading& r, double z, const Forecast* forecast = nullptr) {
   using namespace streamlab;
-  char line[3 * max_integer_chars + max_shortest_chars + max_fixed_chars + 8];
+  char line[3 * max_integer_chars + max_shortest_chars + 2 * max_fixed_chars + 8];
   char* p = write_integer(line, r.line);
   *p++ = ',';
   p = write_integer(p, r.ts);
@@ -80,6 +88,12 @@ void format_row(std::string& text, const Reading& r, double z) {
   p = write_shortest(p, r.value);
   *p++ = ',';
   p = write_fixed(p, z, 4);
+  if (forecast) {
+    *p++ = ',';
+    if (forecast->predicted) p = write_fixed(p, forecast->prediction, 4);
+    *p++ = ',';
+    *p++ = forecast->anomaly ? '1' : '0';
+  }
   *p++ = '\n';
   text.append(line, static_cast<std::size_t>(p - line));
 }
@@ -178,7 +192,8 @@ void staged(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(fs::file_size(input)));
 }
 
-// The same three stages as lesson 09 runs them now: chunks of 1,024 readings moved through the
+// The same three stages as lesson 09 ran them before its output was put back in input order
+// (2026-11-26): chunks of 1,024 readings moved through the
 // queue as vectors, batches of 4,096 with one clock read per chunk, and used batches and chunks
 // sent back upstream to be filled again, so nothing is allocated per batch.
 void staged_reusing(benchmark::State& state) {
@@ -267,34 +282,21 @@ void two_halves_floor(benchmark::State& state) {
     Sensors sensors;
     std::array<Model, 16> models;
     std::string lines;
-    char line[3 * streamlab::max_integer_chars + streamlab::max_shortest_chars + 2 * streamlab::max_fixed_chars + 8];
     while (auto row = reader.next()) {
       auto r = to_reading(*row);
       if (!r) continue;
       const double z = sensors.zscore(*r);
       Model& m = models[r->sensor % 16];
-      const bool predicted = m.level.count() > 0;
-      const double prediction = predicted ? m.level.value() : 0.0;
-      const double error = r->value - prediction;
-      const bool anomaly = predicted && m.errors.count() >= 30 && std::abs(error) > 5.0 * m.errors.stddev();
-      if (predicted && !anomaly) m.errors.add(error);
-      if (!anomaly) m.level.add(r->value);
-      using namespace streamlab;
-      char* p = write_integer(line, r->line);
-      *p++ = ',';
-      p = write_integer(p, r->ts);
-      *p++ = ',';
-      p = write_integer(p, r->sensor);
-      *p++ = ',';
-      p = write_shortest(p, r->value);
-      *p++ = ',';
-      p = write_fixed(p, z, 4);
-      *p++ = ',';
-      if (predicted) p = write_fixed(p, prediction, 4);
-      *p++ = ',';
-      *p++ = anomaly ? '1' : '0';
-      *p++ = '\n';
-      lines.append(line, static_cast<std::size_t>(p - line));
+      Forecast forecast;
+      forecast.predicted = m.level.count() > 0;
+      if (forecast.predicted) {
+        forecast.prediction = m.level.value();
+        const double error = r->value - forecast.prediction;
+        forecast.anomaly = m.errors.count() >= 30 && std::abs(error) > 5.0 * m.errors.stddev();
+        if (!forecast.anomaly) m.errors.add(error);
+      }
+      if (!forecast.anomaly) m.level.add(r->value);
+      format_row(lines, *r, z, &forecast);
       if (lines.size() > (std::size_t{1} << 18)) {
         out.write(lines);
         lines.clear();

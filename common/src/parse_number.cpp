@@ -17,6 +17,7 @@ ParsedNumber parse_double(std::string_view text) noexcept {
   }
   double value = 0.0;
   const char* end = text.data() + text.size();
+  if (detail::parse_plain_decimal(text.data(), end, value)) return {value, {}};  // the common case, exactly
   const auto [stop, error] = std::from_chars(text.data(), end, value);
   if (error == std::errc::result_out_of_range) return {0.0, "out of range for a double"};
   if (error != std::errc{}) return {0.0, "not a number"};

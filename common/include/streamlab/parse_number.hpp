@@ -59,7 +59,8 @@ struct ParsedNumber {
 };
 
 /// Parses a decimal or scientific number (`12`, `-3.5`, `+1e-3`) from `text`, ignoring spaces and
-/// tabs around it, with `std::from_chars` (no locale, no allocation, exact rounding). Rejects, with
+/// tabs around it, with `std::from_chars` (no locale, no allocation, exact rounding; plain decimals
+/// take parse_plain_decimal() first, which gives the same double). Rejects, with
 /// a reason: empty text, anything that is not entirely a number (`12abc`, `1,5`, `0x10`), NaN and
 /// infinities, and values out of a double's range (`1e400`).
 ///

@@ -219,6 +219,7 @@ struct Counts {
   PerSensor<SensorResult> sensors;
   streamlab::P2Quantile latency_p50{0.5}, latency_p99{0.99};
   double source_seconds = 0;
+  std::vector<streamlab::StageCpuTime> cpu_by_stage;  // filled by run() after the join
 };
 
 [[noreturn]] void injected(const char* stage) { throw std::runtime_error(fmt::format("injected failure in {} (--fail-stage)", stage)); }
@@ -594,6 +595,7 @@ struct Pipeline {
     stages.run("aggregate", [this] { aggregate(); });
     stages.run("sink", [this] { sink(); });
     stages.join();
+    counts.cpu_by_stage = stages.cpu_times();
     return stages.failure();
   }
   //! [run]
@@ -697,6 +699,14 @@ void show_metrics(const Counts& c, double seconds) {
   streamlab::measured("Batches", static_cast<double>(c.batches), "", 0);
   streamlab::measured("Peak memory", streamlab::to_mib(streamlab::peak_rss_bytes()), "MiB", 1);
   streamlab::measured("Throughput", seconds > 0 ? static_cast<double>(c.written) / seconds : 0, "records/sec", 0);
+  // Where the time went: a thread waiting on a queue uses no CPU, so the stage with the most is
+  // where making the code faster pays (with 4 + N threads on fewer cores, they also take turns).
+  fmt::print("  CPU time by stage:");
+  for (std::size_t i = 0; i < c.cpu_by_stage.size(); ++i) {
+    const auto& [stage, cpu] = c.cpu_by_stage[i];
+    fmt::print("{} {} {:.0f} ms", i == 0 ? "" : ",", stage, std::chrono::duration<double, std::milli>(cpu).count());
+  }
+  fmt::print("\n");
 }
 
 // Notice: each of the seed's practices, and the lesson that shows it.

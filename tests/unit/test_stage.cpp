@@ -1,10 +1,12 @@
 // Tests of StageGroup: stages run, the first failure is recorded and shuts the rest down.
 #include "streamlab/bounded_queue.hpp"
+#include "streamlab/cpu_time.hpp"
 #include "streamlab/stage.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
 
 using streamlab::BoundedQueue;
@@ -112,4 +114,47 @@ TEST_CASE("join is harmless twice and with no stages") {
   stages.join();
   stages.join();
   CHECK_FALSE(stages.failed());
+}
+
+TEST_CASE("cpu_times adds up the CPU time of each stage's threads, waiting excluded") {
+  using namespace std::chrono_literals;
+  // Work that takes a known amount of CPU time: spin until the thread's own CPU clock has moved 20 ms.
+  const auto burn_20ms = [] {
+    const auto start = streamlab::thread_cpu_time();
+    while (streamlab::thread_cpu_time() - start < 20ms) {
+    }
+  };
+  BoundedQueue<int> queue{4};
+  std::atomic<int> working{2};
+  StageGroup stages;
+  stages.on_failure([&] { queue.close(); });
+  stages.run("waiter", [&] {
+    while (queue.pop()) {  // asleep until the workers push, and until the last one closes the queue
+    }
+  });
+  for (int i = 0; i < 2; ++i) {
+    stages.run("worker", [&] {
+      burn_20ms();
+      queue.push(1);
+      if (--working == 0) queue.close();
+    });
+  }
+  stages.join();
+  REQUIRE_FALSE(stages.failed());
+  auto times = stages.cpu_times();
+  REQUIRE(times.size() == 2);  // one entry per name, in the order first run
+  CHECK(times[0].stage == "waiter");
+  CHECK(times[0].cpu < 20ms);  // waiting on the queue costs (next to) nothing
+  CHECK(times[1].stage == "worker");
+  CHECK(times[1].cpu >= 40ms);  // two threads under one name
+
+  stages.run("failing", [&] {
+    burn_20ms();
+    throw std::runtime_error("late failure");
+  });
+  stages.join();
+  times = stages.cpu_times();
+  REQUIRE(times.size() == 3);
+  CHECK(times[2].stage == "failing");
+  CHECK(times[2].cpu >= 20ms);  // a stage that throws is counted too
 }

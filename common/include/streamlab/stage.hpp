@@ -1,11 +1,15 @@
 // StageGroup: runs the stages of a concurrent pipeline on threads, and shuts them all down when one fails.
 #pragma once
 
+#include "streamlab/cpu_time.hpp"
+
+#include <chrono>
 #include <exception>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -15,6 +19,13 @@ namespace streamlab {
 struct StageFailure {
   std::string stage;    ///< the name given to StageGroup::run
   std::string message;  ///< what() of the exception, or "unknown exception"
+};
+
+/// The CPU time one stage of a StageGroup used: all its threads (a pool of workers run under one
+/// name), from each thread's start to its end.
+struct StageCpuTime {
+  std::string stage;               ///< the name given to StageGroup::run
+  std::chrono::nanoseconds cpu{};  ///< CPU time, not wall-clock time: waiting on a queue is not counted
 };
 
 /// Runs each stage of a pipeline on a thread of its own, catches what a stage throws, and stops
@@ -27,6 +38,8 @@ struct StageFailure {
 /// - `run(name, body)` starts `body` on a new thread. A stage ends normally by returning (after
 ///   closing its output queue, so the next stage drains and ends too).
 /// - `join()` (also called by the destructor) waits for every thread: no stage outlives the group.
+/// - `cpu_times()` says, after join(), how much CPU time each stage's threads used: where a
+///   pipeline's time goes.
 ///
 /// The group does not cancel anything by itself: a stage blocked outside the queues (in a read,
 /// say) ends only when that call returns. Register on_failure before the first run().
@@ -40,6 +53,7 @@ struct StageFailure {
 /// stages.run("sink", [&] { while (auto item = queue.pop()) use(*item); });
 /// stages.join();
 /// if (auto failure = stages.failure()) fmt::print(stderr, "stage {} failed: {}\n", failure->stage, failure->message);
+/// for (const auto& [stage, cpu] : stages.cpu_times()) fmt::print("{}: {} ns of CPU\n", stage, cpu.count());
 /// \endcode
 class StageGroup {
  public:
@@ -58,6 +72,7 @@ class StageGroup {
   /// Starts `body` on a new thread as the stage called `name`.
   void run(std::string name, std::function<void()> body) {
     std::lock_guard lock(mutex_);
+    if (find_cpu_time(name) == nullptr) cpu_times_.push_back(StageCpuTime{name, {}});
     threads_.emplace_back([this, stage = std::move(name), work = std::move(body)] {
       try {
         work();
@@ -66,6 +81,9 @@ class StageGroup {
       } catch (...) {
         fail(stage, "unknown exception");
       }
+      const std::chrono::nanoseconds used = thread_cpu_time();  // this thread's, from its start
+      std::lock_guard done(mutex_);
+      find_cpu_time(stage)->cpu += used;
     });
   }
 
@@ -87,7 +105,24 @@ class StageGroup {
   /// Whether a stage has failed.
   bool failed() const { return failure().has_value(); }
 
+  /// The CPU time of each stage, in the order the stages were first run; a stage run on several
+  /// threads (workers) is one entry, their times added up. A thread's time is counted when it
+  /// ends: complete once join() has returned. Time a thread spends waiting on a queue is not CPU
+  /// time, so this shows where the work is, whatever else shares the cores.
+  std::vector<StageCpuTime> cpu_times() const {
+    std::lock_guard lock(mutex_);
+    return cpu_times_;
+  }
+
  private:
+  // With the mutex held. A pipeline has a handful of stages: a search is as quick as a map.
+  StageCpuTime* find_cpu_time(std::string_view stage) {
+    for (auto& entry : cpu_times_) {
+      if (entry.stage == stage) return &entry;
+    }
+    return nullptr;
+  }
+
   void fail(const std::string& stage, const std::string& message) {
     std::vector<std::function<void()>> stops;
     {
@@ -103,6 +138,7 @@ class StageGroup {
   std::vector<std::thread> threads_;
   std::vector<std::function<void()>> stops_;
   std::optional<StageFailure> failure_;
+  std::vector<StageCpuTime> cpu_times_;  // one per stage name, in the order first run
 };
 
 }  // namespace streamlab

@@ -111,9 +111,12 @@ struct Batch {
   std::size_t worker = 0;      // which part
   std::vector<Reading> readings;
   Clock::time_point formed;    // when the batcher let the batch go: latency is measured from here
-  std::string lines;           // the readings as output CSV lines, rendered by the worker
-  std::vector<std::uint32_t> line_ends;  // where each line ends in `lines`
+  std::string lines;           // the readings as output CSV lines, rendered by the worker (and room for more)
+  std::vector<std::uint32_t> line_ends;  // where each line ends in `lines`: the last is the end of the text
   std::vector<std::uint8_t> route;  // part 0 only, with 2+ workers: the part of each reading, in input order
+
+  // The rendered lines (`lines` holds room for more after them).
+  std::string_view text() const { return {lines.data(), line_ends.empty() ? 0 : line_ends.back()}; }
 };
 //! [reading]
 
@@ -236,16 +239,20 @@ std::string quoted(std::string_view text) {
 }
 
 //! [render]
-// One output CSV line per reading, written into a stack buffer with number_text.hpp rather than
-// fmt::format_to: the same text, 3–5 times faster, and at millions of rows a second formatting
-// numbers is most of the cost of writing them. The workers call it (see process()), so this work
-// is spread over them instead of piling up in the one sink thread.
+// One output CSV line per reading, written with number_text.hpp rather than fmt::format_to: the
+// same text, 3–5 times faster, and at millions of rows a second formatting numbers is most of the
+// cost of writing them. The workers call it (see process()), so this work is spread over them
+// instead of piling up in the one sink thread. The lines are written in place at the end of
+// `text`, which only ever grows: a recycled batch has room already, so nothing is copied twice.
+// `ends` says where each line ends; the last one is where the batch's text ends.
 void render_lines(const std::vector<Reading>& readings, std::string& text, std::vector<std::uint32_t>& ends) {
   using namespace streamlab;
-  char line[3 * max_integer_chars + max_shortest_chars + 2 * max_fixed_chars + 8];  // 7 fields, 6 commas, '\n'
-  text.clear();
+  constexpr std::size_t max_line = 3 * max_integer_chars + max_shortest_chars + 2 * max_fixed_chars + 8;  // 7 fields, 6 commas, '\n'
   ends.clear();
+  std::size_t used = 0;
   for (const Reading& r : readings) {
+    if (text.size() < used + max_line) text.resize(std::max(2 * text.size(), used + max_line));
+    char* const line = text.data() + used;
     char* p = write_integer(line, r.line);
     *p++ = ',';
     p = write_integer(p, r.timestamp_ms);
@@ -260,8 +267,8 @@ void render_lines(const std::vector<Reading>& readings, std::string& text, std::
     *p++ = ',';
     *p++ = r.anomaly ? '1' : '0';
     *p++ = '\n';
-    text.append(line, static_cast<std::size_t>(p - line));
-    ends.push_back(static_cast<std::uint32_t>(text.size()));  // a batch's text stays far below 4 GiB
+    used = static_cast<std::size_t>(p - text.data());
+    ends.push_back(static_cast<std::uint32_t>(used));  // a batch's text stays far below 4 GiB
   }
 }
 //! [render]
@@ -551,7 +558,7 @@ struct Pipeline {
     for (const Batch& part : parts) rows += part.readings.size();
     if (counts.written < fail_at && counts.written + rows >= fail_at && fails("sink")) injected("sink");
     if (parts.size() == 1) {
-      output.write(parts[0].lines);
+      output.write(parts[0].text());
     } else {
       // Merge: each part is in input order (a sensor's readings stay on one worker), and the route
       // says which part holds the batch's next reading.

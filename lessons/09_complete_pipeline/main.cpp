@@ -242,9 +242,9 @@ std::string quoted(std::string_view text) {
 // One output CSV line per reading, written with number_text.hpp rather than fmt::format_to: the
 // same text, 3–5 times faster, and at millions of rows a second formatting numbers is most of the
 // cost of writing them. The workers call it (see process()), so this work is spread over them
-// instead of piling up in the one sink thread. The lines are written in place at the end of
-// `text`, which only ever grows: a recycled batch has room already, so nothing is copied twice.
-// `ends` says where each line ends; the last one is where the batch's text ends.
+// instead of piling up in the one sink thread. The lines are written in place in `text`, one
+// after another; `text` only ever grows, so a recycled batch has room already and no line is
+// built elsewhere and copied. `ends` says where each line ends; the last is the end of the text.
 void render_lines(const std::vector<Reading>& readings, std::string& text, std::vector<std::uint32_t>& ends) {
   using namespace streamlab;
   constexpr std::size_t max_line = 3 * max_integer_chars + max_shortest_chars + 2 * max_fixed_chars + 8;  // 7 fields, 6 commas, '\n'
@@ -415,8 +415,7 @@ struct Pipeline {
           parts[0].route.push_back(static_cast<std::uint8_t>(w));  // --workers is at most 64
         }
       }
-      batch.clear();
-      batcher.recycle(std::move(batch));
+      batcher.recycle(std::move(batch));  // cleared by the batcher, to hold a later batch
       for (std::size_t w = 0; w < workers; ++w) {
         if (to_workers[w]->push(std::move(parts[w])) == streamlab::PushResult::closed) return false;
       }

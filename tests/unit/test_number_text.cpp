@@ -135,7 +135,7 @@ TEST_CASE("write_integer: the whole range of 64-bit integers") {
 }
 
 TEST_CASE("write_* stay within the room they are given") {
-  // The fast paths copy 16 bytes at a time and use what is after the number as scratch, but never
+  // The fast paths store 8 bytes at a time and use what is after the number as scratch, but never
   // past max_*_chars: canaries right after the room must survive (ASan would also catch it).
   constexpr char canary = '#';
   std::array<char, streamlab::max_fixed_chars + 16> text{};

@@ -288,7 +288,7 @@ struct Pipeline {
   // Source → Transform carries chunks of readings, not single readings: a chunk moves through the
   // queue as one vector (no copy of its readings, one lock for the lot). The capacity is in
   // chunks: --queue-capacity readings, rounded up to whole chunks.
-  static constexpr std::size_t source_chunk = 1024;
+  static constexpr std::size_t source_chunk = 4096;
   BoundedQueue<std::vector<Reading>> readings{
       (static_cast<std::size_t>(options.queue_capacity) + source_chunk - 1) / source_chunk};
   BoundedQueue<std::vector<Reading>> empty_chunks{8};  // Transform → Source, for reuse (see `used`)

@@ -276,6 +276,72 @@ TEST_CASE("parse_field<double>: the fast path gives exactly the double from_char
   }
 }
 
+TEST_CASE("parse_eight_digits: eight digits at once, and any other byte anywhere refused") {
+  std::uint32_t value = 0;
+  REQUIRE(streamlab::detail::parse_eight_digits("00000000", value));
+  CHECK(value == 0);
+  REQUIRE(streamlab::detail::parse_eight_digits("17000000", value));
+  CHECK(value == 17'000'000);
+  REQUIRE(streamlab::detail::parse_eight_digits("99999999", value));
+  CHECK(value == 99'999'999);
+  streamlab::Random random{11};
+  for (int i = 0; i < 10'000; ++i) {
+    const auto expected = static_cast<std::uint32_t>(random.uniform_int(0, 99'999'999));
+    char text[9];
+    std::snprintf(text, sizeof text, "%08u", expected);
+    REQUIRE(streamlab::detail::parse_eight_digits(text, value));
+    CHECK(value == expected);
+  }
+  // Every byte that is not '0'–'9', at every position (the neighbours of '0' and '9' included).
+  for (int position = 0; position < 8; ++position) {
+    for (int byte = 0; byte < 256; ++byte) {
+      if (byte >= '0' && byte <= '9') continue;
+      char text[9] = "12345678";
+      text[position] = static_cast<char>(byte);
+      INFO("byte " << byte << " at " << position);
+      CHECK_FALSE(streamlab::detail::parse_eight_digits(text, value));
+    }
+  }
+}
+
+TEST_CASE("parse_field<integer>: 1 to 19 digits, and a bad character anywhere, as from_chars says") {
+  // The fast path takes eight digits at a time; from_chars, with the whole text consumed, is the
+  // reference for the value and for whether it is a number at all.
+  streamlab::Random random{13};
+  const auto check = [](const std::string& text) {
+    INFO(text);
+    std::int64_t expected_signed = 0;
+    const auto s = std::from_chars(text.data(), text.data() + text.size(), expected_signed);
+    const auto field_signed = streamlab::parse_field<std::int64_t>(text);
+    if (s.ec == std::errc{} && s.ptr == text.data() + text.size()) {
+      REQUIRE(field_signed);
+      CHECK(field_signed.value == expected_signed);
+    } else {
+      CHECK_FALSE(field_signed);
+    }
+    std::uint64_t expected_unsigned = 0;
+    const auto u = std::from_chars(text.data(), text.data() + text.size(), expected_unsigned);
+    const auto field_unsigned = streamlab::parse_field<std::uint64_t>(text);
+    if (u.ec == std::errc{} && u.ptr == text.data() + text.size()) {
+      REQUIRE(field_unsigned);
+      CHECK(field_unsigned.value == expected_unsigned);
+    } else {
+      CHECK_FALSE(field_unsigned);
+    }
+  };
+  for (int i = 0; i < 50'000; ++i) {
+    std::string text = random.bernoulli(0.2) ? "-" : "";
+    const auto digits = random.uniform_int(1, 19);
+    for (int d = 0; d < digits; ++d) text += static_cast<char>('0' + random.uniform_int(0, 9));
+    check(text);
+    if (random.bernoulli(0.5)) {  // one character replaced by something else
+      text[static_cast<std::size_t>(random.uniform_int(0, static_cast<std::int64_t>(text.size()) - 1))] =
+          "x.:/e-"[random.uniform_int(0, 5)];  // not ' ' or '+': parse_field allows them at the ends
+      check(text);
+    }
+  }
+}
+
 TEST_CASE("first_error picks the first failing field") {
   using streamlab::parse_field;
   const auto t = parse_field<std::int64_t>("1");

@@ -304,30 +304,31 @@ TEST_CASE("parse_eight_digits: eight digits at once, and any other byte anywhere
   }
 }
 
+namespace {
+// parse_field<T>(text) must say what std::from_chars says when it has to consume the whole text.
+template <typename T>
+void check_like_from_chars(const std::string& text) {
+  INFO(text);
+  T expected = 0;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), expected);
+  const auto field = streamlab::parse_field<T>(text);
+  if (result.ec == std::errc{} && result.ptr == text.data() + text.size()) {
+    REQUIRE(field);
+    CHECK(field.value == expected);
+  } else {
+    CHECK_FALSE(field);
+  }
+}
+}  // namespace
+
 TEST_CASE("parse_field<integer>: 1 to 19 digits, and a bad character anywhere, as from_chars says") {
   // The fast path takes eight digits at a time; from_chars, with the whole text consumed, is the
   // reference for the value and for whether it is a number at all.
   streamlab::Random random{13};
   const auto check = [](const std::string& text) {
-    INFO(text);
-    std::int64_t expected_signed = 0;
-    const auto s = std::from_chars(text.data(), text.data() + text.size(), expected_signed);
-    const auto field_signed = streamlab::parse_field<std::int64_t>(text);
-    if (s.ec == std::errc{} && s.ptr == text.data() + text.size()) {
-      REQUIRE(field_signed);
-      CHECK(field_signed.value == expected_signed);
-    } else {
-      CHECK_FALSE(field_signed);
-    }
-    std::uint64_t expected_unsigned = 0;
-    const auto u = std::from_chars(text.data(), text.data() + text.size(), expected_unsigned);
-    const auto field_unsigned = streamlab::parse_field<std::uint64_t>(text);
-    if (u.ec == std::errc{} && u.ptr == text.data() + text.size()) {
-      REQUIRE(field_unsigned);
-      CHECK(field_unsigned.value == expected_unsigned);
-    } else {
-      CHECK_FALSE(field_unsigned);
-    }
+    check_like_from_chars<std::int64_t>(text);
+    check_like_from_chars<std::uint64_t>(text);
+    check_like_from_chars<std::int32_t>(text);  // at most one step of eight digits
   };
   for (int i = 0; i < 50'000; ++i) {
     std::string text = random.bernoulli(0.2) ? "-" : "";

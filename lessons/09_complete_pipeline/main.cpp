@@ -295,9 +295,14 @@ struct Pipeline {
   std::vector<std::unique_ptr<BoundedQueue<Batch>>> to_workers;
   BoundedQueue<Batch> processed{4};
   BoundedQueue<Batch> to_sink{4};
-  // Used parts go back from Sink to Transform, which fills their vectors and strings again: no
-  // allocation (and no page faults on fresh memory) per batch.
-  BoundedQueue<Batch> used{4 * static_cast<std::size_t>(options.workers)};
+  // Parts are a fixed pool: Transform makes at most `part_pool` of them, and used parts go back
+  // from Sink to Transform, which fills their vectors and strings again — no allocation (and no
+  // page faults on fresh memory) per batch, and a hard bound on memory. The pool is enough for
+  // every queue to be full and every stage to hold one more; when all of it is in flight,
+  // Transform waits for a used part, which is backpressure too. `used` can hold the whole pool,
+  // so the sink never has to free one.
+  const std::size_t part_pool = 6 * static_cast<std::size_t>(options.workers) + 10;
+  BoundedQueue<Batch> used{part_pool};
   std::atomic<std::size_t> workers_running{0};
 
   bool fails(std::string_view stage) const { return options.fail_stage == stage; }
@@ -383,14 +388,24 @@ struct Pipeline {
     };
     PerSensor<SensorState> sensors;
     std::vector<Batch> spares;  // parts the sink is done with: their vectors and strings are filled again
-    auto new_part = [&](std::uint64_t sequence, Clock::time_point formed) {
-      Batch part;
-      if (!spares.empty()) {
-        part = std::move(spares.back());
-        spares.pop_back();
-        part.readings.clear();
-        part.route.clear();
+    std::size_t parts_made = 0;
+    // A part to fill: a spare, or a new one while the pool is not all made, or else the next used
+    // one (waiting for it); none when a stage has failed and closed the queues.
+    auto new_part = [&](std::uint64_t sequence, Clock::time_point formed) -> std::optional<Batch> {
+      if (spares.empty()) {
+        if (parts_made < part_pool) {
+          ++parts_made;
+          spares.emplace_back();
+        } else if (auto back = used.pop()) {
+          spares.push_back(std::move(*back));
+        } else {
+          return std::nullopt;
+        }
       }
+      Batch part = std::move(spares.back());
+      spares.pop_back();
+      part.readings.clear();
+      part.route.clear();
       part.sequence = sequence;
       part.formed = formed;
       return part;
@@ -403,7 +418,9 @@ struct Pipeline {
       while (auto done = used.try_pop()) spares.push_back(std::move(*done));
       const auto formed = Clock::now();
       for (std::size_t w = 0; w < workers; ++w) {
-        parts[w] = new_part(sequence, formed);
+        auto part = new_part(sequence, formed);
+        if (!part) return false;
+        parts[w] = std::move(*part);
         parts[w].worker = w;
       }
       if (workers == 1) {
@@ -546,7 +563,7 @@ struct Pipeline {
       for (auto done = waiting.find(next); done != waiting.end() && done->second.arrived == workers;
            done = waiting.find(++next)) {
         write_batch(done->second.by_worker, merged, next_line);
-        for (Batch& used_part : done->second.by_worker) used.try_push(std::move(used_part));  // to Transform; if full, freed
+        for (Batch& used_part : done->second.by_worker) used.try_push(std::move(used_part));  // to Transform: never full
         waiting.erase(done);
       }
     }

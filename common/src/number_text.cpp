@@ -42,12 +42,22 @@ std::uint64_t write_digits_backwards(char* end, std::uint64_t units, int count) 
   return units;
 }
 
-// How many decimal digits `value` (< 10^16) has; 0 has one. Fifteen comparisons whatever the
-// value, rather than a loop that stops at its length.
+// 10^0 to 10^19: every power of ten a std::uint64_t holds.
+constexpr std::array<std::uint64_t, 20> powers_of_ten = [] {
+  std::array<std::uint64_t, 20> powers{};
+  std::uint64_t power = 1;
+  for (auto& p : powers) {
+    p = power;
+    power *= 10;  // wraps after the last one, which is not kept
+  }
+  return powers;
+}();
+
+// How many decimal digits `value` has; 0 has one. Its bit width times log10(2) (1233 / 4096, a
+// hair above it) is the digit count or one less, and one comparison decides: no loop, no branch.
 int digit_count(std::uint64_t value) noexcept {
-  int count = 1;
-  for (std::uint64_t power = 10; power <= 1'000'000'000'000'000; power *= 10) count += value >= power ? 1 : 0;
-  return count;
+  const int guess = static_cast<int>((std::bit_width(value | 1) * 1233) >> 12);
+  return guess + (value >= powers_of_ten[static_cast<std::size_t>(guess)] ? 1 : 0);
 }
 
 // The eight digits of `value` (< 10^8) as eight ASCII bytes in one register, the first digit in

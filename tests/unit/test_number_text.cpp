@@ -48,6 +48,14 @@ std::vector<double> sample_values() {
                                 5e-324,  1e-320,  0x1p52,  0x1p53, 123.456, 23.45,   -0.0004, 0.1 + 0.2,
                                 std::numeric_limits<double>::max(), std::numeric_limits<double>::infinity(),
                                 -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()};
+  // Both sides of every power of ten, whole and with four decimals: where a number gains a digit.
+  for (double power = 1; power <= 1e15; power *= 10) {
+    for (const double whole : {power - 1, power, power + 1}) {
+      values.push_back(whole);
+      values.push_back(-whole);
+      values.push_back(whole / 10'000);
+    }
+  }
   streamlab::Random random{2026};
   for (int i = 0; i < 20'000; ++i) {
     values.push_back(random.normal(20.0, 5.0));                                           // readings

@@ -106,6 +106,18 @@ char* write_scaled(char* first, bool minus, std::uint64_t units, int decimals) n
 
 }  // namespace
 
+namespace detail {
+char* write_long_unsigned(char* first, std::uint64_t value) noexcept {
+  constexpr std::uint64_t ten_to_8 = 100'000'000;
+  // The digits before the last eight with to_chars, and the last eight at the same time in a
+  // register: two short chains of divisions instead of one long one.
+  char* const end = std::to_chars(first, first + max_integer_chars, value / ten_to_8).ptr;
+  const std::uint64_t low = eight_digits(static_cast<std::uint32_t>(value % ten_to_8));
+  std::memcpy(end, &low, 8);
+  return end + 8;
+}
+}  // namespace detail
+
 char* write_fixed(char* first, double value, int decimals) {
   if (decimals < 0 || decimals > 9) throw std::invalid_argument("write_fixed: decimals must be 0 to 9");
   const double scale = exact_powers_of_ten[static_cast<std::size_t>(decimals)];

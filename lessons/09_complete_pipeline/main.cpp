@@ -297,11 +297,12 @@ struct Pipeline {
   BoundedQueue<Batch> to_sink{4};
   // Parts are a fixed pool: Transform makes at most `part_pool` of them, and used parts go back
   // from Sink to Transform, which fills their vectors and strings again — no allocation (and no
-  // page faults on fresh memory) per batch, and a hard bound on memory. The pool is enough for
-  // every queue to be full and every stage to hold one more; when all of it is in flight,
-  // Transform waits for a used part, which is backpressure too. `used` can hold the whole pool,
-  // so the sink never has to free one.
-  const std::size_t part_pool = 6 * static_cast<std::size_t>(options.workers) + 10;
+  // page faults on fresh memory) per batch. When all of the pool is in flight, Transform waits
+  // for a used part: the pool, smaller than the queues' room, is what bounds the batches in
+  // flight (eight with one worker: as fast as more), and any run soon uses all of it, so peak
+  // memory is the same for a short input and a long one. `used` can hold the whole pool, so the
+  // sink never has to free one.
+  const std::size_t part_pool = 4 * static_cast<std::size_t>(options.workers) + 4;
   BoundedQueue<Batch> used{part_pool};
   std::atomic<std::size_t> workers_running{0};
 

@@ -388,27 +388,22 @@ struct Pipeline {
       std::size_t worker = 0;
     };
     PerSensor<SensorState> sensors;
-    std::vector<Batch> spares;  // parts the sink is done with: their vectors and strings are filled again
     std::size_t parts_made = 0;
-    // A part to fill: a spare, or a new one while the pool is not all made, or else the next used
-    // one (waiting for it); none when a stage has failed and closed the queues.
+    // A part to fill: one the sink is done with (its vectors and strings are filled again), or a
+    // new one while the pool is not all made, or else the next used one, waiting for it; none
+    // when a stage has failed and closed the queues.
     auto new_part = [&](std::uint64_t sequence, Clock::time_point formed) -> std::optional<Batch> {
-      if (spares.empty()) {
-        if (parts_made < part_pool) {
-          ++parts_made;
-          spares.emplace_back();
-        } else if (auto back = used.pop()) {
-          spares.push_back(std::move(*back));
-        } else {
-          return std::nullopt;
-        }
+      std::optional<Batch> part = used.try_pop();
+      if (!part && parts_made < part_pool) {
+        ++parts_made;
+        part.emplace();
       }
-      Batch part = std::move(spares.back());
-      spares.pop_back();
-      part.readings.clear();
-      part.route.clear();
-      part.sequence = sequence;
-      part.formed = formed;
+      if (!part) part = used.pop();
+      if (!part) return std::nullopt;
+      part->readings.clear();
+      part->route.clear();
+      part->sequence = sequence;
+      part->formed = formed;
       return part;
     };
     std::vector<Batch> parts(workers);
@@ -416,7 +411,6 @@ struct Pipeline {
     auto send = [&](std::vector<Reading>&& batch) {
       if (counts.batches + 1 == 2 && fails("batch")) injected("batch");
       const std::uint64_t sequence = counts.batches++;
-      while (auto done = used.try_pop()) spares.push_back(std::move(*done));
       const auto formed = Clock::now();
       for (std::size_t w = 0; w < workers; ++w) {
         auto part = new_part(sequence, formed);

@@ -49,7 +49,7 @@ char* write_long_unsigned(char* first, std::uint64_t value) noexcept;
 
 /// Writes a whole number in decimal at `first`, which must have room for max_integer_chars, and
 /// returns one past the last character: the same text as std::to_chars. Below 10^8 it is
-/// std::to_chars itself (libstdc++'s is fast: ~190 M numbers/s in bench_number_text, fmt 55 M);
+/// std::to_chars itself (libstdc++'s is fast: alone, ~190 M numbers/s in bench_number_text);
 /// from 10^8 up (a millisecond timestamp has 13 digits) the last eight digits are made at once.
 template <std::integral T>
 char* write_integer(char* first, T value) noexcept {

@@ -39,16 +39,20 @@ void AtomicFile::write(std::string_view text) {
   bytes_ += text.size();
   if (buffer_.size() + text.size() > buffer_bytes) flush();
   if (text.size() >= buffer_bytes) {
-    buffer_.assign(text);
-    flush();
+    write_all(text);  // as it is: copying it into the buffer first would only cost a pass over it
   } else {
     buffer_.append(text);
   }
 }
 
 void AtomicFile::flush() {
-  const char* data = buffer_.data();
-  std::size_t left = buffer_.size();
+  write_all(buffer_);
+  buffer_.clear();
+}
+
+void AtomicFile::write_all(std::string_view text) {
+  const char* data = text.data();
+  std::size_t left = text.size();
   while (left > 0) {
     const ssize_t n = ::write(fd_, data, left);
     if (n < 0) {
@@ -58,7 +62,6 @@ void AtomicFile::flush() {
     data += n;
     left -= static_cast<std::size_t>(n);
   }
-  buffer_.clear();
 }
 
 void AtomicFile::commit() {

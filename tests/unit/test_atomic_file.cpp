@@ -38,8 +38,10 @@ TEST_CASE("commit makes the complete file appear and removes the temporary") {
       out.write(line);
       expected += line;
     }
-    out.write(std::string(100000, 'x'));  // one write larger than the buffer
+    out.write(std::string(100000, 'x'));  // one write larger than the buffer: written as it is
     expected += std::string(100000, 'x');
+    out.write("after\n");  // and what follows it comes after it
+    expected += "after\n";
     CHECK_FALSE(fs::exists(path));  // nothing at the final path before commit
     out.commit();
     CHECK(out.committed());

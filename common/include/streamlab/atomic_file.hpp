@@ -50,6 +50,7 @@ class AtomicFile {
 
  private:
   void flush();
+  void write_all(std::string_view text);  // write() until all of it is written, or throw
 
   std::filesystem::path path_;
   std::filesystem::path temporary_;

@@ -27,7 +27,7 @@ measure() {
   echo "$secs" >"$work/$name.secs"
 }
 timed() { /usr/bin/time -f 'maxrss=%M' "$@"; }
-measure streamlab timed "$lesson" --input "$work/in.csv" --output "$work/out1.csv" --workers 2
+measure streamlab timed "$lesson" --input "$work/in.csv" --output "$work/out1.csv"  # the defaults: one worker
 measure python_generators timed "$python" "$here/pipeline_generators.py" "$work/in.csv" "$work/out2.csv"
 if "$python" -c 'import pandas' 2>/dev/null; then
   measure pandas_chunks timed "$python" "$here/pipeline_pandas.py" "$work/in.csv" "$work/out3.csv"

@@ -14,7 +14,9 @@ namespace streamlab {
 /// destroyed without commit() (an exception, a failed stage), the temporary file is removed and
 /// `path` is left as it was.
 ///
-/// Writes are buffered (64 KiB); I/O errors throw std::runtime_error naming the file.
+/// Small writes are buffered (64 KiB); a text of 64 KiB or more goes to the file as it is (copying
+/// it into the buffer first would cost a pass over it). I/O errors throw std::runtime_error naming
+/// the file.
 ///
 /// **Example**
 /// \code

@@ -84,6 +84,27 @@ void shortest_fmt(benchmark::State& state) {
 }
 BENCHMARK(shortest_fmt);
 
+// Z-scores as lesson 09 writes them ({:.4f}): around 0, negative half the time, in no pattern.
+const std::vector<double>& zscores() {
+  static const std::vector<double> values = [] {
+    streamlab::Random random{7};
+    std::vector<double> v(count);
+    for (double& x : v) x = random.normal(0.0, 1.0);
+    return v;
+  }();
+  return values;
+}
+
+void fixed4_zscores_number_text(benchmark::State& state) {
+  run(state, [](char* out, double x) { return streamlab::write_fixed(out, x, 4); }, zscores());
+}
+BENCHMARK(fixed4_zscores_number_text);
+
+void fixed4_zscores_to_chars(benchmark::State& state) {
+  run(state, [](char* out, double x) { return std::to_chars(out, out + 512, x, std::chars_format::fixed, 4).ptr; }, zscores());
+}
+BENCHMARK(fixed4_zscores_to_chars);
+
 // Whole numbers: the line number, timestamp and sensor id of each output row. (write_integer is
 // std::to_chars below 10^8; for longer numbers it makes the last eight digits at once.)
 void integer_number_text(benchmark::State& state) {

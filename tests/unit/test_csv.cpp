@@ -304,6 +304,42 @@ TEST_CASE("parse_eight_digits: eight digits at once, and any other byte anywhere
   }
 }
 
+TEST_CASE("special_bytes: the delimiter, newline, quote and NUL among 16 bytes, SIMD and portable alike") {
+  // The bits the scan needs, the slow way: one test per byte.
+  const auto expected_bits = [](const char* p, char delimiter) {
+    std::uint32_t bits = 0;
+    for (int i = 0; i < 16; ++i) {
+      if (p[i] == delimiter || p[i] == '\n' || p[i] == '"' || p[i] == '\0') bits |= std::uint32_t{1} << i;
+    }
+    return bits;
+  };
+  const auto check = [&](const char* p, char delimiter) {
+    const std::uint32_t expected = expected_bits(p, delimiter);
+    CHECK(streamlab::detail::special_bytes(p, delimiter) == expected);
+    CHECK(streamlab::detail::special_bytes_portable(p, delimiter) == expected);
+  };
+  // Every byte value at every one of the 16 places, among plain text.
+  for (const char delimiter : {',', ';', '\t', '|'}) {
+    for (int position = 0; position < 16; ++position) {
+      for (int byte = 0; byte < 256; ++byte) {
+        char block[16];
+        std::memcpy(block, "ab1.x7yz-Q0%t~e9", 16);
+        block[position] = static_cast<char>(byte);
+        INFO("delimiter " << int(delimiter) << ", byte " << byte << " at " << position);
+        check(block, delimiter);
+      }
+    }
+  }
+  // Random blocks, dense in special bytes and their neighbours (0x01, 0x80 and up, '!', '#', '-').
+  const char alphabet[] = {',', ';', '\n', '\r', '"', '\0', '\x01', '\x7f', '\x80', '\xff', '!', '#', '-', 'a', '0', '\t'};
+  streamlab::Random random{23};
+  for (int i = 0; i < 20'000; ++i) {
+    char block[16];
+    for (char& c : block) c = alphabet[random.uniform_int(0, sizeof alphabet - 1)];
+    check(block, i % 2 == 0 ? ',' : ';');
+  }
+}
+
 namespace {
 // parse_field<T>(text) must say what std::from_chars says when it has to consume the whole text.
 template <typename T>

@@ -16,14 +16,24 @@ namespace {
 
 constexpr std::size_t count = 1 << 16;
 
+// `count` values, each made by `draw` from a generator seeded with `seed`.
+template <typename Draw>
+std::vector<double> make_values(std::uint64_t seed, Draw draw) {
+  streamlab::Random random{seed};
+  std::vector<double> values(count);
+  for (double& x : values) x = draw(random);
+  return values;
+}
+
 // Readings as the lesson 09 data has them: 3 decimals, around 20 to 60.
 const std::vector<double>& readings() {
-  static const std::vector<double> values = [] {
-    streamlab::Random random{42};
-    std::vector<double> v(count);
-    for (double& x : v) x = std::round(random.normal(40.0, 10.0) * 1000) / 1000;
-    return v;
-  }();
+  static const auto values = make_values(42, [](streamlab::Random& random) { return std::round(random.normal(40.0, 10.0) * 1000) / 1000; });
+  return values;
+}
+
+// Z-scores as lesson 09 writes them ({:.4f}): around 0, negative half the time, in no pattern.
+const std::vector<double>& zscores() {
+  static const auto values = make_values(7, [](streamlab::Random& random) { return random.normal(0.0, 1.0); });
   return values;
 }
 
@@ -83,17 +93,6 @@ void shortest_fmt(benchmark::State& state) {
   run(state, [](char* out, double x) { return fmt::format_to(out, "{}", x); });
 }
 BENCHMARK(shortest_fmt);
-
-// Z-scores as lesson 09 writes them ({:.4f}): around 0, negative half the time, in no pattern.
-const std::vector<double>& zscores() {
-  static const std::vector<double> values = [] {
-    streamlab::Random random{7};
-    std::vector<double> v(count);
-    for (double& x : v) x = random.normal(0.0, 1.0);
-    return v;
-  }();
-  return values;
-}
 
 void fixed4_zscores_number_text(benchmark::State& state) {
   run(state, [](char* out, double x) { return streamlab::write_fixed(out, x, 4); }, zscores());

@@ -33,12 +33,12 @@ constexpr std::uint64_t zero_bytes(std::uint64_t word) { return ~(((word & low_b
 namespace detail {
 
 std::uint32_t special_bytes_portable(const char* p, char delimiter) noexcept {
+  static_assert(std::endian::native == std::endian::little, "p[i] is byte i of the word (as in parse_eight_digits)");
   const std::uint64_t delimiters = every_byte(static_cast<unsigned char>(delimiter));
   std::uint32_t bits = 0;
   for (int half = 0; half < 2; ++half) {
     std::uint64_t word;
     std::memcpy(&word, p + 8 * half, 8);
-    if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);  // p[i] in byte i
     const std::uint64_t hits = zero_bytes(word ^ delimiters) | zero_bytes(word ^ every_byte('\n')) |
                                zero_bytes(word ^ every_byte('"')) | zero_bytes(word);
     // The high bit of byte k is bit 8k + 7: one multiply gathers the eight into the top byte.

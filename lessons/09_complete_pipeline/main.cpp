@@ -299,9 +299,9 @@ struct Pipeline {
   // from Sink to Transform, which fills their vectors and strings again — no allocation (and no
   // page faults on fresh memory) per batch. When all of the pool is in flight, Transform waits
   // for a used part: the pool, smaller than the queues' room, is what bounds the batches in
-  // flight (eight with one worker: as fast as more), and any run soon uses all of it, so peak
-  // memory is the same for a short input and a long one. `used` can hold the whole pool, so the
-  // sink never has to free one.
+  // flight (eight with one worker: as fast as more), and a run of more than a few batches uses
+  // all of it, so peak memory does not grow with the input. `used` can hold the whole pool, so
+  // the sink never has to free one.
   const std::size_t part_pool = 4 * static_cast<std::size_t>(options.workers) + 4;
   BoundedQueue<Batch> used{part_pool};
   std::atomic<std::size_t> workers_running{0};

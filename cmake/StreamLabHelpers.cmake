@@ -36,7 +36,30 @@ function(streamlab_add_lesson name)
     set_tests_properties(golden.${name} PROPERTIES LABELS golden TIMEOUT 300)
     add_test(NAME sweep.${name} COMMAND "${PROJECT_SOURCE_DIR}/tests/sweep/sweep.sh" $<TARGET_FILE:${name}>)
     set_tests_properties(sweep.${name} PROPERTIES LABELS sweep TIMEOUT 900)
+    streamlab_add_experiments(${name})
   endif()
+endfunction()
+
+# streamlab_add_experiments(NN_name): each function `experiment_K` in tests/experiments/NN_name.sh
+# becomes the test experiment.NN.K, each `predict_K` the test predict.NN.K (label "experiment"): one
+# "Try this" item or "Predict first" question of the lesson's README, run and checked (see lib.sh).
+function(streamlab_add_experiments name)
+  set(script "${PROJECT_SOURCE_DIR}/tests/experiments/${name}.sh")
+  if(NOT EXISTS "${script}")
+    return()
+  endif()
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${script}")
+  string(SUBSTRING ${name} 0 2 number)
+  file(STRINGS "${script}" functions REGEX "^(experiment|predict)_[0-9]+\\(\\)")
+  foreach(line IN LISTS functions)
+    string(REGEX MATCH "^(experiment|predict)_([0-9]+)" function "${line}")
+    set(kind ${CMAKE_MATCH_1})
+    set(item ${CMAKE_MATCH_2})
+    add_test(NAME ${kind}.${number}.${item}
+             COMMAND "${PROJECT_SOURCE_DIR}/tests/experiments/run_experiment.sh" $<TARGET_FILE:child_rss>
+                     $<TARGET_FILE:${name}> "${script}" ${function})
+    set_tests_properties(${kind}.${number}.${item} PROPERTIES LABELS experiment TIMEOUT 600)
+  endforeach()
 endfunction()
 
 # streamlab_add_unit_test(tests/unit/test_NAME.cpp): one Catch2 executable per file, its test

@@ -10,7 +10,7 @@
 #include "streamlab/output.hpp"
 #include "streamlab/random.hpp"
 
-#include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <unistd.h>
 
@@ -18,10 +18,11 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <stdexcept>
-#include <string>
 #include <thread>
 
 namespace {
@@ -103,22 +104,40 @@ void show_laziness() {
   //! [lazy]
 }
 
+/// Writes all of `size` bytes to `fd`, retrying after a signal. False when the reader went away.
+bool write_all(int fd, const char* data, std::size_t size) {
+  for (std::size_t written = 0; written < size;) {
+    const ssize_t n = ::write(fd, data + written, size - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    written += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
 /// Writes `count` lines into the pipe in `pieces` pieces, pausing between pieces like a slow
-/// download. Runs on its own thread; closes the pipe's write end when done.
+/// download. Runs on its own thread; closes the pipe's write end when done. A piece is formatted
+/// into one small buffer that is written out each time it fills, so the producer's memory does not
+/// grow with `--count` and the first lines reach the pipe at once.
 void produce_in_pieces(int fd, const Options& options, std::atomic<bool>& finished) {
+  constexpr std::size_t write_buffer_bytes = 64 * 1024;  // a pipe's default capacity on Linux
   const std::int64_t per_piece = (options.count + options.pieces - 1) / options.pieces;
-  std::string piece;
-  for (std::int64_t start = 0; start < options.count; start += per_piece) {
-    piece.clear();
+  fmt::memory_buffer buffer;
+  bool reader_open = true;
+  for (std::int64_t start = 0; reader_open && start < options.count; start += per_piece) {
     const std::int64_t stop = std::min(options.count, start + per_piece);
-    for (std::int64_t id = start; id < stop; ++id) piece += fmt::format("record {}\n", id);
-    for (std::size_t written = 0; written < piece.size();) {
-      const ssize_t n = ::write(fd, piece.data() + written, piece.size() - written);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) break;  // the reader went away; nothing more to do
-      written += static_cast<std::size_t>(n);
+    for (std::int64_t id = start; reader_open && id < stop; ++id) {
+      fmt::format_to(std::back_inserter(buffer), "record {}\n", id);
+      if (buffer.size() >= write_buffer_bytes) {
+        reader_open = write_all(fd, buffer.data(), buffer.size());
+        buffer.clear();
+      }
     }
-    if (stop < options.count) std::this_thread::sleep_for(std::chrono::milliseconds(options.piece_delay_ms));
+    if (reader_open) reader_open = write_all(fd, buffer.data(), buffer.size());  // the piece's tail
+    buffer.clear();
+    if (reader_open && stop < options.count) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(options.piece_delay_ms));
+    }
   }
   finished.store(true, std::memory_order_release);
   ::close(fd);
@@ -184,7 +203,8 @@ int stream_stdin(const Options& options) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Lesson 01: stream records through a C++20 generator, and process a pipe while it is still being written.",
+      "Lesson 01: Basic streaming — stream records through a C++20 generator, and process a pipe while it is "
+      "still being written.",
       "01_basic_streaming"};
   Options options;
   streamlab::add_count_option(app, "--count", options.count, "records to stream", std::int64_t{10'000'000});

@@ -1,13 +1,45 @@
 #include "streamlab/cli.hpp"
 
-#include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
+#include <regex>
+#include <vector>
 
 namespace streamlab {
 
+std::string command_line_error(const CLI::ParseError& error) {
+  std::string message = error.what();
+  std::replace(message.begin(), message.end(), '\n', ' ');  // always one line
+  // CLI11's wording for the three commonest slips, said the way a person would.
+  static const std::regex missing_value(R"((-[-A-Za-z0-9_]+): [0-9]+ required .* missing)");
+  static const std::regex repeated(R"((-[-A-Za-z0-9_]+): At Most [0-9]+ required but received [0-9]+)");
+  static const std::regex not_expected(R"(The following arguments? (?:was|were) not expected: (.*))");
+  std::smatch match;
+  if (std::regex_match(message, match, missing_value)) return fmt::format("{} needs a value", match.str(1));
+  if (std::regex_match(message, match, repeated)) return fmt::format("{} is given more than once", match.str(1));
+  if (std::regex_match(message, match, not_expected)) {
+    const std::string what = match.str(1);
+    const bool one_word = what.find(' ') == std::string::npos;
+    if (one_word && what.rfind('-', 0) == 0) return fmt::format("unknown option {}", what);
+    if (one_word) return fmt::format("unexpected argument '{}' (every option starts with --)", what);
+    // CLI11 2.1 lists the stray words last first (it parses from a reversed list): put them back.
+    std::vector<std::string> words;
+    for (std::size_t at = 0, space = 0; at <= what.size(); at = space + 1) {
+      space = std::min(what.find(' ', at), what.size());
+      words.insert(words.begin(), what.substr(at, space - at));
+    }
+    return fmt::format("unexpected arguments: {}", fmt::join(words, " "));
+  }
+  return message;
+}
+
 std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const* argv) {
+  if (app.get_option_no_throw("--version") == nullptr) {
+    app.set_version_flag("--version", fmt::format("{} (StreamLab {})", app.get_name(), STREAMLAB_VERSION),
+                         "print the version and exit");
+  }
   try {
     app.parse(argc, argv);
     return std::nullopt;
@@ -17,10 +49,11 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const
   } catch (const CLI::CallForAllHelp&) {
     fmt::print("{}", app.help("", CLI::AppFormatMode::All));
     return 0;
+  } catch (const CLI::CallForVersion& version) {
+    fmt::print("{}\n", version.what());
+    return 0;
   } catch (const CLI::ParseError& error) {
-    std::string message = error.what();
-    std::replace(message.begin(), message.end(), '\n', ' ');  // always one line
-    fmt::print(stderr, "{}: error: {} (see --help)\n", app.get_name(), message);
+    fmt::print(stderr, "{}: error: {} (see --help)\n", app.get_name(), command_line_error(error));
     return exit_usage;
   }
 }

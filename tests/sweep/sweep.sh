@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # sweep.sh LESSON: runs a lesson with every kind of bad option and bad input file, and checks that
 # it answers as documented:
-# - `--help` exits 0 and prints the usage;
+# - `--help` exits 0 and prints the usage, its first line "Lesson NN: ..."; `--version` exits 0 and
+#   prints "NN_name (StreamLab X.Y.Z)";
+# - a missing value, a repeated option, an unknown option and a stray argument each get the one
+#   plain sentence of common/src/cli.cpp (`NAME: error: --count needs a value (see --help)`);
 # - an unknown flag, a missing value and bad numbers (zero, negative, non-numeric, fractional, huge)
 #   either exit 2 with exactly one line on stderr (`NAME: error: ...`), or — where the value is
 #   allowed — exit 0;
@@ -53,13 +56,28 @@ run --help
 [[ "$out" == *"Usage:"* ]] || fail "--help printed no 'Usage:' line"
 help=$out
 
+# One convention for every lesson: the help opens with "Lesson NN: ", --version names the lesson
+# and the project's version, and the commonest slips get plain words (common/src/cli.cpp).
+number=${name%%_*}
+[[ "$(printf '%s\n' "$help" | head -n 1)" == "Lesson $number: "* ]] ||
+  fail "--help's first line must start with 'Lesson $number: ': $(printf '%s\n' "$help" | head -n 1)"
+run --version
+[ "$status" -eq 0 ] || fail "--version → exit $status, want 0"
+[[ "$out" =~ ^$name\ \(StreamLab\ [0-9]+\.[0-9]+\.[0-9]+\)$ ]] || fail "--version printed '$out', want '$name (StreamLab X.Y.Z)'"
+
 expect_2 --no-such-option
+[ "$err" = "$name: error: unknown option --no-such-option (see --help)" ] || fail "--no-such-option → '$err'"
 expect_2 stray-argument
+[ "$err" = "$name: error: unexpected argument 'stray-argument' (every option starts with --) (see --help)" ] ||
+  fail "stray-argument → '$err'"
 
 # Every option that takes a value, as listed by --help (e.g. "  --count INT ...", "  --input TEXT").
 options=$(printf '%s\n' "$help" | grep -oE '^ +(-[a-zA-Z],)?--[a-z0-9-]+ [A-Z]+' | grep -oE -- '--[a-z0-9-]+')
 for option in $options; do
   expect_2 "$option"  # the value is missing
+  [ "$err" = "$name: error: $option needs a value (see --help)" ] || fail "$option with no value → '$err'"
+  expect_2 "$option" 1 "$option" 1
+  [ "$err" = "$name: error: $option is given more than once (see --help)" ] || fail "$option given twice → '$err'"
   for bad in 0 -1 abc 1.5 "" 99999999999999999999 -99999999999999999999; do
     expect_0_or_2 "$option" "$bad"
   done

@@ -104,3 +104,43 @@ TEST_CASE("the seed option takes any unsigned 64-bit number and nothing else") {
     CHECK(parse_seed(bad, seed) == std::optional<int>{streamlab::exit_usage});
   }
 }
+
+namespace {
+
+/// The message command_line_error gives for `args`, or "" when they parse.
+std::string error_for(std::vector<std::string> args) {
+  CLI::App app{"A test lesson.", "99_test"};
+  std::int64_t count = 1;
+  streamlab::add_count_option(app, "--count", count, "records", std::int64_t{1000});
+  args.insert(args.begin(), "99_test");
+  std::vector<const char*> argv;
+  for (const auto& arg : args) argv.push_back(arg.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::ParseError& error) {
+    return streamlab::command_line_error(error);
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("command-line errors are one plain sentence") {
+  CHECK(error_for({"--count"}) == "--count needs a value");
+  CHECK(error_for({"--count", "5", "--count", "6"}) == "--count is given more than once");
+  CHECK(error_for({"--bogus"}) == "unknown option --bogus");
+  CHECK(error_for({"stray"}) == "unexpected argument 'stray' (every option starts with --)");
+  CHECK(error_for({"one", "two"}) == "unexpected arguments: one two");
+  CHECK(error_for({"--count", "abc"}) == "--count: abc is not a whole number");
+  CHECK(error_for({"--count", "7"}).empty());
+}
+
+TEST_CASE("every lesson answers --version with its name and the project's version") {
+  std::int64_t count = 10;
+  CLI::App app{"A test lesson.", "99_test"};
+  streamlab::add_count_option(app, "--count", count, "records", std::int64_t{1000});
+  const char* argv[] = {"99_test", "--version"};
+  Silenced quiet_out{STDOUT_FILENO};
+  CHECK(streamlab::parse_command_line(app, 2, argv) == std::optional<int>{0});
+  CHECK_THAT(app.get_option("--version")->get_description(), Catch::Contains("version"));
+}

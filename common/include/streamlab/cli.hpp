@@ -15,8 +15,9 @@ inline constexpr int exit_usage = 2;
 /// Parses a lesson's command line with CLI11 and decides whether the lesson should go on.
 ///
 /// Returns `std::nullopt` when the lesson should run, or the exit status to return from `main`:
-/// 0 after `--help` printed the usage on stdout, `exit_usage` (2) after a bad option printed one
-/// line on stderr, `NAME: error: MESSAGE (see --help)`.
+/// 0 after `--help` printed the usage or `--version` the version on stdout (every lesson gets
+/// `--version`), `exit_usage` (2) after a bad option printed one line on stderr,
+/// `NAME: error: MESSAGE (see --help)`, with MESSAGE from command_line_error().
 ///
 /// **Example**
 /// \code
@@ -29,6 +30,11 @@ inline constexpr int exit_usage = 2;
 /// }
 /// \endcode
 std::optional<int> parse_command_line(CLI::App& app, int argc, const char* const* argv);
+
+/// The one-line message for a command-line error: CLI11's own text, except for a missing value
+/// (`--count needs a value`), a repeated option (`--count is given more than once`) and stray
+/// words (`unknown option --bogus`, `unexpected argument 'stray' (every option starts with --)`).
+std::string command_line_error(const CLI::ParseError& error);
 
 /// Prints `NAME: error: MESSAGE` on stderr and returns `exit_usage`, for errors found after
 /// parsing (an unreadable `--input`, say): `return streamlab::usage_error(app, "...");`

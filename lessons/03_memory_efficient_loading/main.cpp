@@ -36,7 +36,9 @@ struct Options {
   std::string input;
 };
 
-/// The lesson lets itself this much working memory; the big file is several times larger.
+/// The working memory the lesson allows itself, as a yardstick: the big file is several times larger,
+/// and streaming it stays well within it. Nothing enforces it (a cgroup's memory.max would): loading the
+/// file whole goes far past it.
 constexpr int budget_mib = 8;
 
 // Writes `rows` sensor readings (timestamp_ms,sensor_id,value), with a few bad rows on purpose.
@@ -84,7 +86,8 @@ void generator_loading(const streamlab::TempDir& dir, const Options& options) {
     total += line.back() - '0';  // process_line: the digit after the colon
   }
   //! [lines]
-  fmt::print("   → {} lines of {}, one at a time; sum of their digits: {}\n\n", lines, dir.relative(path), total);
+  fmt::print("   → {} lines of {}, one at a time; sum of the digit after each colon: {}\n\n", lines, dir.relative(path),
+             total);
 }
 
 // 2. pandas' chunksize: blocks of rows in column order. Bad rows come out with their line number
@@ -174,8 +177,9 @@ void memory_stays_flat(const streamlab::TempDir& dir, const Options& options) {
   const auto path = dir.path() / "big.csv";
   const std::int64_t rows = static_cast<std::int64_t>(options.big_mb) * 1'000'000 / 23;  // about 23 bytes a row
   const std::uint64_t bytes = write_readings(path, rows, false);
-  fmt::print("Memory budget: {} MiB; {}: {} rows, {:.1f} MB ({:.1f}× the budget)\n", budget_mib, dir.relative(path),
-             rows, static_cast<double>(bytes) / 1e6, static_cast<double>(bytes) / (budget_mib * 1024.0 * 1024.0));
+  fmt::print("Memory budget: {} MiB, a yardstick the lesson sets itself (nothing enforces it)\n", budget_mib);
+  fmt::print("{}: {} rows, {:.1f} MB ({:.1f}× the budget)\n", dir.relative(path), rows,
+             static_cast<double>(bytes) / 1e6, static_cast<double>(bytes) / (budget_mib * 1024.0 * 1024.0));
 
   // ru_maxrss only goes up, and earlier sections may have set it: so while streaming we also sample
   // the current RSS, and report the highest sample over the RSS before.
@@ -311,7 +315,7 @@ int summarise_file(const CLI::App& app, const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Loads data larger than memory: generator lines, CSV chunks, a memory map, lazy shards.",
+  CLI::App app{"Lesson 03: load big files in little memory: generator lines, CSV chunks, a memory map, lazy shards.",
                "03_memory_efficient_loading"};
   Options options;
   streamlab::add_count_option(app, "--lines", options.lines, "lines in large_file.txt (technique 1)", 10'000'000);
@@ -336,7 +340,8 @@ int main(int argc, char** argv) {
   memory_mapping(dir, options);
   lazy_loading();
 
-  // Notice: streaming grows peak memory by about nothing; loading everything by more than the file.
+  // Notice: streaming grows memory by about 1 MiB (the reader's buffer) whatever the file's size; loading
+  // everything grows it by more than twice the file.
   streamlab::section("Memory stays flat");
   memory_stays_flat(dir, options);
 

@@ -48,7 +48,7 @@ struct Options {
   int poison = 6;           // the record that crashes its worker (none if >= records)
   int items = 12;           // items through the async channel
   int capacity = 4;         // the async channel's capacity
-  std::int64_t seed = 5;
+  std::uint64_t seed = 5;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -89,9 +89,9 @@ struct Page {
 //! [fetch]
 // A stand-in for an HTTP GET: it waits `latency` (the network) and returns a page whose size
 // depends only on the URL's number and the seed, so the output is the same on every run.
-Page fetch_data(int id, std::chrono::milliseconds latency, std::int64_t seed) {
+Page fetch_data(int id, std::chrono::milliseconds latency, std::uint64_t seed) {
   std::this_thread::sleep_for(latency);
-  streamlab::Random rng{static_cast<std::uint64_t>(seed * 1000 + id)};
+  streamlab::Random rng{seed * 1000 + static_cast<std::uint64_t>(id)};
   return Page{fmt::format("https://example.com/data/{}", id), rng.uniform_int(500, 9999)};
 }
 //! [fetch]
@@ -99,8 +99,8 @@ Page fetch_data(int id, std::chrono::milliseconds latency, std::int64_t seed) {
 void thread_pool_for_io(const Options& options) {
   streamlab::section("Thread pool for I/O-bound work");
   const auto latency = std::chrono::milliseconds(options.latency_ms);
-  fmt::print("Fetching {} URLs, each waiting {} ms (simulated network), on {} worker threads:\n", options.fetches,
-             options.latency_ms, options.workers);
+  fmt::print("Fetching {} URLs, each waiting {} ms (simulated network), on {} worker thread{}:\n", options.fetches,
+             options.latency_ms, options.workers, options.workers == 1 ? "" : "s");
 
   streamlab::Stopwatch watch;
   std::int64_t sequential_bytes = 0;
@@ -122,7 +122,7 @@ void thread_pool_for_io(const Options& options) {
   fmt::print("Results arrive in input order (a reorder buffer holds early finishers).\n");
   fmt::print("Same bytes as one at a time: {}\n", pooled_bytes == sequential_bytes ? "yes" : "NO");
   streamlab::measured("One at a time", sequential_ms, "ms", 0);
-  streamlab::measured(fmt::format("{} threads", options.workers), pooled_ms, "ms", 0);
+  streamlab::measured(fmt::format("{} thread{}", options.workers, options.workers == 1 ? "" : "s"), pooled_ms, "ms", 0);
   streamlab::measured("Speed-up", sequential_ms / pooled_ms, "x", 1);
 }
 
@@ -168,16 +168,28 @@ void threads_for_cpu(const Options& options) {
   const double all_ms = watch.elapsed_ms();
   //! [cpu_threads]
 
-  int total = 0;
+  std::int64_t total = 0;
   for (int c : all) total += c;
-  std::string first_blocks;
-  for (std::size_t i = 0; i < all.size() && i < 4; ++i) first_blocks += fmt::format("{}, ", all[i]);
-  fmt::print("  Primes per block: {}...\n", first_blocks);
+  constexpr std::size_t shown = 4;  // the first few counts; "..." only when there are more
+  std::string counts;
+  for (std::size_t i = 0; i < all.size() && i < shown; ++i) counts += fmt::format("{}{}", i == 0 ? "" : ", ", all[i]);
+  if (all.size() > shown) counts += ", ...";
+  fmt::print("  Primes per block: {}\n", counts);
   fmt::print("  Primes in total: {}\n", total);
-  fmt::print("Same counts on 1 thread and on a thread per core: {}\n", one == all ? "yes" : "NO");
-  streamlab::measured("Threads (one per core)", options.threads, "", 0);
+  // "A thread per core" only when it is one: --threads may ask for fewer or more.
+  const std::size_t cores = streamlab::ThreadPool::default_thread_count();
+  const bool per_core = static_cast<std::size_t>(options.threads) == cores;
+  const std::string many = per_core ? "a thread per core"
+                                     : fmt::format("{} thread{} (--threads)", options.threads, options.threads == 1 ? "" : "s");
+  fmt::print("Same counts on 1 thread and on {}: {}\n", many, one == all ? "yes" : "NO");
+  if (per_core) {
+    streamlab::measured("Threads (one per core)", options.threads, "", 0);
+  } else {
+    streamlab::measured(fmt::format("Threads (--threads; this machine has {} core{})", cores, cores == 1 ? "" : "s"),
+                        options.threads, "", 0);
+  }
   streamlab::measured("1 thread", one_ms, "ms", 0);
-  streamlab::measured("Thread per core", all_ms, "ms", 0);
+  streamlab::measured(per_core ? "Thread per core" : many, all_ms, "ms", 0);
   streamlab::measured("Speed-up", one_ms / all_ms, "x", 1);
   fmt::print("\nWhy Python needed processes here, and C++ does not:\n");
   streamlab::bullet("CPython runs Python code on one thread at a time (the GIL, its global");
@@ -211,8 +223,8 @@ int run_worker() {
 }
 //! [worker]
 
-streamlab::Generator<std::string> sensor_records(int count, int poison, std::int64_t seed) {
-  streamlab::Random rng{static_cast<std::uint64_t>(seed)};
+streamlab::Generator<std::string> sensor_records(int count, int poison, std::uint64_t seed) {
+  streamlab::Random rng{seed};
   for (int i = 0; i < count; ++i) {
     const auto sensor = rng.uniform_int(1, 4);
     const double celsius = rng.normal(21.0, 3.0);
@@ -255,8 +267,8 @@ struct Item {
 //! [async]
 // async_data_stream(): the producer sends items into the channel; when the channel is full its
 // co_await suspends until a consumer takes one (backpressure).
-asio::awaitable<void> async_data_stream(streamlab::AsyncChannel<Item>& channel, int count, std::int64_t seed) {
-  streamlab::Random rng{static_cast<std::uint64_t>(seed)};
+asio::awaitable<void> async_data_stream(streamlab::AsyncChannel<Item>& channel, int count, std::uint64_t seed) {
+  streamlab::Random rng{seed};
   for (int i = 0; i < count; ++i) co_await channel.send(Item{i, rng.uniform(0.0, 100.0)});
   co_await channel.finish();
 }
@@ -322,6 +334,13 @@ void async_streaming(const Options& options) {
   fmt::print("  Saved, in input order: {}\n", results);
   fmt::print("  Items sent: {}; most sent but not yet received at any time: {} (capacity {})\n", one.sent,
              one.most_ahead, options.capacity);
+  if (options.capacity == 0 && one.most_ahead == 1) {
+    // Asio's channel: a receiver that takes the item of a waiting sender completes the send first,
+    // so the producer resumes (and counts the item sent) before the consumer resumes with it.
+    fmt::print("  Capacity 0 stores no item: each send waits for a receiver and hands its item over. The 1\n");
+    fmt::print("  is the item being handed over: Asio resumes the waiting producer before the consumer, so\n");
+    fmt::print("  for a moment that item counts as sent and not yet received.\n");
+  }
   fmt::print("The producer is suspended, not blocked, while the channel is full: capacity is backpressure.\n");
 
   fmt::print("\nThree consumers on the same thread overlap their waits:\n");
@@ -335,7 +354,7 @@ void async_streaming(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Parallel streaming: thread pools, processes and async coroutines, results in input order.",
+  CLI::App app{"Lesson 05: Parallel streaming — thread pools, processes and async coroutines, results in input order.",
                "05_parallel_streaming"};
   Options options;
   bool worker = false;
@@ -354,7 +373,7 @@ int main(int argc, char** argv) {
   app.add_option("--capacity", options.capacity, "capacity of the async channel (0: hand over directly)")
       ->check(streamlab::whole_number_in(0, 100'000))
       ->capture_default_str();
-  app.add_option("--seed", options.seed, "seed of the generated data")->check(streamlab::whole_number_in(0, 1'000'000'000))->capture_default_str();
+  streamlab::add_seed_option(app, options.seed, "seed of the generated data");
   if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
   if (worker) return run_worker();
 
@@ -364,11 +383,12 @@ int main(int argc, char** argv) {
   // Notice: results in input order, and a speed-up close to the number of threads although the
   // work is only waiting.
   thread_pool_for_io(options);
-  // Notice: the same counts either way, and a speed-up close to the number of cores.
+  // Notice: the same counts either way, and a speed-up of at most the number of cores.
   threads_for_cpu(options);
   // Notice: one record fails, the stream does not.
   processes_for_isolation(options);
-  // Notice: one thread, and still waits overlap; the producer never runs ahead of the capacity.
+  // Notice: one thread, and still waits overlap; the producer never runs ahead of the capacity
+  // (at capacity 0, one item: the one being handed over).
   async_streaming(options);
   streamlab::next_lesson("06_windowed_processing");
   return 0;

@@ -228,8 +228,10 @@ void session_windows(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Lesson 06: sliding and tumbling windows over a stream, a moving average, and event-time windows.",
-               "06_windowed_processing"};
+  CLI::App app{
+      "Lesson 06: Windowed processing — sliding and tumbling windows over a stream, a moving average, and "
+      "event-time windows.",
+      "06_windowed_processing"};
   Options options;
   streamlab::add_count_option(app, "--count", options.count, "items in the stream", std::int64_t{10'000'000});
   streamlab::add_count_option(app, "--window", options.window, "window size, in items", std::int64_t{100});

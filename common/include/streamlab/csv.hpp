@@ -101,7 +101,7 @@ noexcept {
     if constexpr (std::is_same_v<T, double>) {
       if (detail::parse_plain_decimal(first, last, field.value)) return field;
     }
-    result = std::from_chars(first, last, field.value, std::chars_format::general);
+    result = detail::from_chars_floating(first, last, field.value);
   } else {
     // Fast path: up to digits10 plain digits cannot overflow T, so no checks are needed per digit.
     const bool minus = std::is_signed_v<T> && *first == '-';

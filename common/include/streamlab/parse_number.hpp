@@ -4,6 +4,7 @@
 #include <array>
 #include <bit>
 #include <cfloat>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -12,6 +13,17 @@
 namespace streamlab {
 
 namespace detail {
+/// `std::from_chars(first, last, value)` for a float or a double (chars_format::general): the
+/// standard library's own where it has one (libstdc++ 11 on), otherwise the same grammar scanned
+/// here — an optional `-`, digits with at most one point, an optional exponent; or `inf`,
+/// `infinity`, `nan` — and converted by strtod/strtof, which round correctly. (libc++ before 20,
+/// as on macOS, has no floating-point from_chars; StreamLab never changes the C locale that strtod
+/// reads the decimal point from.) Same results: the end of the number, `invalid_argument`, or
+/// `result_out_of_range` with `value` untouched when the number overflows or underflows to zero.
+std::from_chars_result from_chars_floating(const char* first, const char* last, double& value) noexcept;
+/// \copydoc from_chars_floating(const char*, const char*, double&)
+std::from_chars_result from_chars_floating(const char* first, const char* last, float& value) noexcept;
+
 /// 10^0 to 10^22: every one of them is a double exactly.
 inline constexpr std::array<double, 23> exact_powers_of_ten = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                                                1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,

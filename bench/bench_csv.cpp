@@ -29,8 +29,9 @@ const std::filesystem::path& readings_file() {
     streamlab::Random random{1};
     std::string block = "timestamp_ms,sensor_id,value\n";
     for (std::int64_t i = 0; i < rows; ++i) {
-      block += fmt::format("{},{},{:.4f}\n", 1'700'000'000'000 + i * 100, random.uniform_int(0, 999),
-                           random.normal(20.0, 5.0));
+      const double value = random.normal(20.0, 5.0);  // one draw a statement: see random.hpp
+      const std::int64_t sensor = random.uniform_int(0, 999);
+      block += fmt::format("{},{},{:.4f}\n", 1'700'000'000'000 + i * 100, sensor, value);
       if (block.size() > 60'000) {
         std::fwrite(block.data(), 1, block.size(), out);
         block.clear();

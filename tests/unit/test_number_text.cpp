@@ -62,7 +62,8 @@ std::vector<double> sample_values() {
     values.push_back(random.normal(20.0, 5.0));                                           // readings
     values.push_back(std::round(random.normal(20.0, 5.0) * 1000) / 1000);                 // 3 decimals
     values.push_back(static_cast<double>(random.uniform_int(-99'999, 99'999)) / 10'000);  // 4 decimals
-    values.push_back(std::pow(10.0, random.uniform01() * 24 - 12) * (random.bernoulli(0.5) ? 1 : -1));
+    const double magnitude = std::pow(10.0, random.uniform01() * 24 - 12);  // one draw a statement
+    values.push_back(random.bernoulli(0.5) ? magnitude : -magnitude);
     values.push_back(static_cast<double>(random.uniform_int(0, 1 << 20)) / 1024);  // exact binary: ties
     // 15 to 17 significant digits: where the fast path of write_shortest must give up.
     const auto digits = static_cast<double>(random.uniform_int(100'000'000'000'000, 99'999'999'999'999'999));
@@ -135,7 +136,8 @@ TEST_CASE("write_integer: the whole range of 64-bit integers") {
   }
   streamlab::Random random{7};
   for (int i = 0; i < 100'000; ++i) {
-    const std::uint64_t value = random.next_u64() >> random.uniform_int(0, 63);  // every magnitude
+    const std::uint64_t bits = random.next_u64();
+    const std::uint64_t value = bits >> random.uniform_int(0, 63);  // every magnitude
     REQUIRE(text(value) == reference(value));
     REQUIRE(text(static_cast<std::int64_t>(value)) == reference(static_cast<std::int64_t>(value)));
     REQUIRE(text(static_cast<std::int32_t>(value)) == reference(static_cast<std::int32_t>(value)));

@@ -20,6 +20,15 @@ namespace streamlab {
 ///
 /// It also satisfies `std::uniform_random_bit_generator`, so `std::shuffle` accepts it.
 ///
+/// **One draw a statement.** The same seed gives the same numbers only if they are drawn in the
+/// same order. The order in which a call's arguments (or the operands of `+`, `*`, `==`, ...) are
+/// evaluated is unspecified in C++, and g++ and clang do differ: in
+/// `fmt::format("{},{}", rng.uniform_int(0, 9), rng.normal(20.0, 5.0))` g++ draws the normal first
+/// and clang the integer, so the "same" data differs by compiler. Draw into named variables, one
+/// statement each, then use them. (Braced initialisers `T{a(), b()}`, `&&`, `||`, `,` and, since
+/// C++17, `<<`, `>>` and the right side of `=` before the left are sequenced, but one draw a
+/// statement needs no such rules.)
+///
 /// **Example**
 /// \code
 /// streamlab::Random rng{42};

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -35,7 +36,7 @@ struct Options {
   bool json = false;
 };
 
-/// The stream of the seed: readings from normal(100, 15), made one at a time.
+/// The first `count` readings of the stream, kept in a vector: only for the two-pass check below.
 std::vector<double> readings(std::int64_t count, std::uint64_t seed) {
   streamlab::Random rng{seed};
   std::vector<double> values(static_cast<std::size_t>(count));
@@ -76,6 +77,8 @@ void textbook_formula_fails(const Options& options) {
   const std::vector<double> noise = readings(1000, options.seed);  // the same 1000 values each time
   fmt::print("The same 1000 readings of normal(100, 15), shifted by a growing offset. Sample variance by:\n\n");
   fmt::print("  {:>8}   {:>16}   {:>16}   {:>16}\n", "offset", "textbook Σx²", "Welford", "two passes");
+  double last_sum_of_squares = 0.0;  // Σx² and Σ(x − mean)² at the last offset, for the note below
+  double last_squared_deviations = 0.0;
   for (double offset : {0.0, 1e6, 1e8, 1e9}) {
     //! [textbook]
     double sum = 0.0;
@@ -97,18 +100,31 @@ void textbook_formula_fails(const Options& options) {
     for (double x : noise) squares += (offset + x - mean) * (offset + x - mean);
     fmt::print("  {:>8g}   {:>16.2f}   {:>16.2f}   {:>16.2f}\n", offset, textbook, welford.variance(),
                squares / (n - 1));
+    last_sum_of_squares = sum_of_squares;
+    last_squared_deviations = squares;
   }
+  // The gap to the next double: how coarse Σx² is at that size.
+  const double spacing =
+      std::nextafter(last_sum_of_squares, std::numeric_limits<double>::infinity()) - last_sum_of_squares;
   fmt::print("\nTextbook: (Σx² − (Σx)²/n) / (n − 1). Two passes: the mean first, then Σ(x − mean)², with\n");
   fmt::print("every value kept in memory — exact enough to judge by, but not a streaming method.\n");
-  fmt::print("At offset 1e9, Σx² is about 1e21: a double keeps 16 digits, so its last kept digit is\n");
-  fmt::print("worth about 1e5, far more than the whole spread being measured. Welford's update never\n");
-  fmt::print("forms Σx²: it adds small, positive terms (x − mean) × (x − new mean).\n");
+  fmt::print("At offset 1e9, Σx² is about {:.1e}, where neighbouring doubles are {:.0f} apart: a single\n",
+             last_sum_of_squares, spacing);
+  fmt::print("rounding of Σx² is of the same order as the whole Σ(x − mean)² = {:.0f} the formula is after,\n",
+             last_squared_deviations);
+  fmt::print("and every one of the {} additions rounds. Welford's update never forms Σx²: it adds small,\n",
+             noise.size());
+  fmt::print("never negative terms (x − mean) × (x − new mean).\n");
 }
 
-/// Summarises one worker's share of the stream.
-streamlab::OnlineStats summarise(const std::vector<double>& values, std::size_t begin, std::size_t end) {
+/// Summarises readings `begin` to `end` − 1 of the seeded stream as they are made, keeping none.
+/// A worker makes the stream from the seed and skips the readings before its share, as a reader
+/// of a file seeks to its part: the workers share nothing but the seed.
+streamlab::OnlineStats summarise(std::uint64_t seed, std::int64_t begin, std::int64_t end) {
+  streamlab::Random rng{seed};
+  for (std::int64_t i = 0; i < begin; ++i) rng.normal(100.0, 15.0);  // another worker's share
   streamlab::OnlineStats stats;
-  for (std::size_t i = begin; i < end; ++i) stats.add(values[i]);
+  for (std::int64_t i = begin; i < end; ++i) stats.add(rng.normal(100.0, 15.0));
   return stats;
 }
 
@@ -117,23 +133,23 @@ void print_summary(std::string_view who, const streamlab::OnlineStats& stats) {
              stats.mean(), stats.variance(), stats.min(), stats.max());
 }
 
-// Notice: two threads each summarise half the stream; merging their two small summaries gives
-// the summary of the whole stream, as one pass over it would — nothing but the summaries travels.
+// Notice: two threads summarise the first 60 % and the other 40 % of the stream; merging their two
+// small summaries gives the summary of the whole stream, as one pass over it would — nothing but
+// the summaries travels, and no reading is kept.
 void merge_workers(const Options& options) {
   streamlab::section("Merging statistics from parallel workers");
-  const std::vector<double> values = readings(options.count, options.seed);
-  const std::size_t half = values.size() * 3 / 5;  // unequal shares, to show the weights work
+  const std::int64_t split = options.count * 3 / 5;  // unequal shares, to show the weights work
   //! [merge]
   streamlab::OnlineStats first;
   streamlab::OnlineStats second;
   {
-    std::jthread worker_a([&] { first = summarise(values, 0, half); });
-    std::jthread worker_b([&] { second = summarise(values, half, values.size()); });
+    std::jthread worker_a([&] { first = summarise(options.seed, 0, split); });
+    std::jthread worker_b([&] { second = summarise(options.seed, split, options.count); });
   }  // both threads are joined here
   streamlab::OnlineStats merged = first;
   merged.merge(second);
   //! [merge]
-  const streamlab::OnlineStats one_pass = summarise(values, 0, values.size());
+  const streamlab::OnlineStats one_pass = summarise(options.seed, 0, options.count);
   print_summary("Worker A (first part):", first);
   print_summary("Worker B (rest):", second);
   print_summary("A merged with B:", merged);
@@ -173,20 +189,26 @@ void streaming_percentiles(const Options& options) {
   fmt::print("\nMemory: 3 estimators of 5 markers each, against {} values kept and sorted.\n", kept.size());
 }
 
+/// One reading of the stream and its place in it.
+struct Reading {
+  std::int64_t number = 0;
+  double value = 0.0;
+};
+
 // Notice: every reading had the same chance to be picked, though the stream's length was unknown
-// while it flowed; the reservoir never held more than its k items.
+// while it flowed; the reservoir never held more than its k readings, and nothing else was kept.
 void reservoir_sample(const Options& options) {
   streamlab::section("Reservoir sampling");
-  const std::vector<double> values = readings(options.count, options.seed);
+  streamlab::Random rng{options.seed};
   //! [reservoir]
-  streamlab::Reservoir<std::size_t> sample{static_cast<std::size_t>(options.sample_size), options.seed};
-  for (std::size_t i = 0; i < values.size(); ++i) sample.add(i);
+  streamlab::Reservoir<Reading> sample{static_cast<std::size_t>(options.sample_size), options.seed};
+  for (std::int64_t i = 0; i < options.count; ++i) sample.add({i, rng.normal(100.0, 15.0)});
   //! [reservoir]
-  std::vector<std::size_t> picked(sample.items().begin(), sample.items().end());
-  std::sort(picked.begin(), picked.end());
-  fmt::print("A uniform sample of {} of the {} readings (each had a {} in {} chance):\n", picked.size(), values.size(),
-             picked.size(), values.size());
-  for (std::size_t i : picked) fmt::print("  reading #{:<4}  {:.2f}\n", i, values[i]);
+  std::vector<Reading> picked(sample.items().begin(), sample.items().end());
+  std::sort(picked.begin(), picked.end(), [](const Reading& a, const Reading& b) { return a.number < b.number; });
+  fmt::print("A uniform sample of {} of the {} readings (each had a {} in {} chance):\n", picked.size(), sample.seen(),
+             picked.size(), sample.seen());
+  for (const Reading& reading : picked) fmt::print("  reading #{:<4}  {:.2f}\n", reading.number, reading.value);
 }
 
 // ---- --input FILE: the statistics of a student's own numbers ----
@@ -272,12 +294,14 @@ int summarise_file(const CLI::App& app, const Options& options) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Lesson 07: online mean, variance and range; why the textbook formula fails; merging; "
-      "streaming percentiles; reservoir sampling. --input FILE summarises your own numbers.",
+      "Lesson 07: Streaming aggregation — online mean, variance and range; why the textbook formula fails; "
+      "merging; streaming percentiles; reservoir sampling. --input FILE summarises your own numbers.",
       "07_streaming_aggregation"};
   Options options;
-  streamlab::add_count_option(app, "--count", options.count, "readings in the stream (reports after 10, 100, ...)",
-                              std::int64_t{10'000'000});
+  streamlab::add_count_option(
+      app, "--count", options.count,
+      "readings in the stream (reports after 10, 100, ...; the merge and the reservoir read them too)",
+      std::int64_t{10'000'000});
   streamlab::add_count_option(app, "--quantile-count", options.quantile_count, "latencies for the percentiles",
                               std::int64_t{10'000'000});
   streamlab::add_count_option(app, "--sample-size", options.sample_size, "readings in the reservoir sample",
@@ -286,12 +310,14 @@ int main(int argc, char** argv) {
   app.add_option("--input", options.input,
                  "summarise FILE instead: one number per line; blank lines and # comments "
                  "are skipped, bad lines reported on stderr");
-  auto* json = app.add_flag("--json", options.json,
-                            "with --input: print one JSON object (count, mean, variance, "
-                            "stddev, min, max, p50, p99)");
-  json->needs("--input");
+  app.add_flag("--json", options.json,
+               "with --input: print one JSON object (count, mean, variance, "
+               "stddev, min, max, p50, p99)");
   if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
 
+  // Checked here, not with CLI11's needs(): its help line "--json Needs: --input" looks like an option with a value.
+  if (options.json && app.count("--input") == 0)
+    return streamlab::usage_error(app, "--json requires --input (see --help)");
   if (app.count("--input") > 0) {
     if (options.input.empty()) return streamlab::usage_error(app, "--input needs a file name");
     return summarise_file(app, options);

@@ -42,7 +42,7 @@ struct Options {
   std::int64_t consume_us = 2500;    // mean time the consumer spends on one item
   std::int64_t real_count = 200;     // items in the real-time run
   std::int64_t real_capacity = 20;   // (its producer and consumer run twice as fast: see run_for_real)
-  std::int64_t seed = 42;
+  std::uint64_t seed = 42;
 };
 
 // Milliseconds since the start of a ManualClock, for printing virtual times.
@@ -217,13 +217,13 @@ Clock::duration service_time(streamlab::Random& rng, std::int64_t mean_us) {
 RunResult simulate(const Setup& setup, const Options& options) {
   streamlab::ManualClock clock;
   BoundedQueue<Item> queue{capacity_for(setup, options.capacity), setup.policy, clock};
-  streamlab::Random rng{static_cast<std::uint64_t>(options.seed)};
+  streamlab::Random rng{options.seed};
   const auto produce_every = std::chrono::microseconds(options.produce_every_us);
   const auto never = Clock::time_point::max();
 
   RunResult result;
   std::int64_t made = 0;
-  std::optional<Item> stalled;             // an item the producer could not push yet (block)
+  std::optional<Item> in_hand;             // made, not yet in the queue (a full blocking queue leaves it here)
   Clock::time_point next_item_at{};        // when the producer makes its next item
   Clock::time_point consumer_free_at = never;  // when the consumer finishes its item (never: idle)
   for (;;) {
@@ -235,13 +235,13 @@ RunResult simulate(const Setup& setup, const Options& options) {
         consumer_free_at = never;
         progress = true;
       }
-      if (!stalled && made < options.count && next_item_at <= clock.now()) {  // the producer makes one
-        stalled = Item{made++, clock.now(), std::vector<float>(payload_floats, 1.0f)};
+      if (!in_hand && made < options.count && next_item_at <= clock.now()) {  // the producer makes one
+        in_hand = Item{made++, clock.now(), std::vector<float>(payload_floats, 1.0f)};
       }
-      // A full blocking queue answers `full` and leaves the item with the producer: it stalls
+      // A full blocking queue answers `full` and leaves the item in the producer's hand: it stalls
       // and tries again once the consumer has taken an item. The drop policies never refuse.
-      if (stalled && queue.try_push(std::move(*stalled)) != streamlab::PushResult::full) {
-        stalled.reset();
+      if (in_hand && queue.try_push(std::move(*in_hand)) != streamlab::PushResult::full) {
+        in_hand.reset();
         next_item_at = clock.now() + produce_every;
         progress = true;
       }
@@ -255,7 +255,7 @@ RunResult simulate(const Setup& setup, const Options& options) {
     }
     // Jump to the next event: the producer's next item or the consumer's next finish.
     Clock::time_point next = consumer_free_at;
-    if (!stalled && made < options.count) next = std::min(next, next_item_at);
+    if (!in_hand && made < options.count) next = std::min(next, next_item_at);  // a stalled producer waits
     if (next == never) break;  // nothing left to happen
     clock.advance_to(next);
   }
@@ -314,7 +314,7 @@ RunResult run_for_real(const Setup& setup, const Options& options) {
     }
     queue.close();  // the end of the stream: the consumer drains what is left, then stops
   });
-  streamlab::Random rng{static_cast<std::uint64_t>(options.seed)};
+  streamlab::Random rng{options.seed};
   while (std::optional<Item> item = queue.pop()) {
     result.longest_wait = std::max(result.longest_wait, clock.now() - item->made);
     clock.sleep_for(service_time(rng, consume_us));
@@ -391,10 +391,12 @@ void closing_a_queue() {
   //! [close]
   BoundedQueue<int> queue{16};
   std::atomic<int> items_taken{0};
+  std::atomic<int> consumers_ended{0};
   std::vector<std::thread> consumers;
   for (int c = 0; c < 3; ++c) {
     consumers.emplace_back([&] {
       while (queue.pop()) ++items_taken;  // ends when the queue is closed and empty
+      ++consumers_ended;                  // this consumer saw the end of the stream
     });
   }
   for (int item = 0; item < 5; ++item) queue.push(item);
@@ -402,13 +404,14 @@ void closing_a_queue() {
   for (auto& consumer : consumers) consumer.join();
   //! [close]
   fmt::print("3 consumers, 5 items, then close(): {} items taken, {} consumers ended, push after close: {}\n",
-             items_taken.load(), consumers.size(), queue.push(99) == streamlab::PushResult::closed ? "refused" : "taken");
+             items_taken.load(), consumers_ended.load(),
+             queue.push(99) == streamlab::PushResult::closed ? "refused" : "taken");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Lesson 08: bounded queues with overflow policies, rate limiting and adaptive batching.",
+  CLI::App app{"Lesson 08: Backpressure — bounded queues with overflow policies, rate limiting and adaptive batching.",
                "08_backpressure"};
   Options options;
   streamlab::add_count_option(app, "--count", options.count, "items the producer makes (virtual time)",
@@ -423,9 +426,7 @@ int main(int argc, char** argv) {
                               std::int64_t{2'000});
   streamlab::add_count_option(app, "--real-capacity", options.real_capacity, "queue capacity in the real-time run",
                               std::int64_t{2'000});
-  app.add_option("--seed", options.seed, "seed for the consumer's work times")
-      ->check(streamlab::whole_number_in(0, std::numeric_limits<std::int64_t>::max()))
-      ->capture_default_str();
+  streamlab::add_seed_option(app, options.seed, "seed for the consumer's work times");
   if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
 
   streamlab::banner("08 · Backpressure");

@@ -71,8 +71,9 @@ expect_2 stray-argument
 [ "$err" = "$name: error: unexpected argument 'stray-argument' (every option starts with --) (see --help)" ] ||
   fail "stray-argument → '$err'"
 
-# Every option that takes a value, as listed by --help (e.g. "  --count INT ...", "  --input TEXT").
-options=$(printf '%s\n' "$help" | grep -oE '^ +(-[a-zA-Z],)?--[a-z0-9-]+ [A-Z]+' | grep -oE -- '--[a-z0-9-]+')
+# Every option that takes a value, as listed by --help (e.g. "  --count INT ...", "  --input TEXT";
+# not a flag whose help says "Needs: --input").
+options=$(printf '%s\n' "$help" | grep -oE '^ +(-[a-zA-Z],)?--[a-z0-9-]+ [A-Z][A-Z0-9]*([: ]|$)' | grep -oE -- '--[a-z0-9-]+')
 for option in $options; do
   expect_2 "$option"  # the value is missing
   [ "$err" = "$name: error: $option needs a value (see --help)" ] || fail "$option with no value → '$err'"

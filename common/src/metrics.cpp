@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 
 namespace streamlab {
@@ -22,6 +23,49 @@ std::uint64_t current_rss_bytes() {
   std::fclose(statm);
   if (fields != 2) return 0;
   return resident_pages * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+ProgressLine::ProgressLine() noexcept
+    : ProgressLine(STDERR_FILENO, ::isatty(STDERR_FILENO) == 1, std::chrono::seconds(1)) {}
+
+ProgressLine::ProgressLine(int fd, bool enabled, std::chrono::steady_clock::duration interval) noexcept
+    : fd_(fd), enabled_(enabled), interval_(interval), last_(std::chrono::steady_clock::now()) {}
+
+ProgressLine::~ProgressLine() { clear(); }
+
+bool ProgressLine::due() noexcept {
+  if (!enabled_) return false;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_ < interval_) return false;
+  last_ = now;
+  return true;
+}
+
+namespace {
+// All of `text`, or as much as the terminal takes: progress is a courtesy, never an error.
+void write_fully(int fd, std::string_view text) noexcept {
+  while (!text.empty()) {
+    const ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+}  // namespace
+
+void ProgressLine::show(std::string_view text) noexcept {
+  if (!enabled_) return;
+  // Back to the start of the line, the text, then erase whatever a longer line left after it.
+  write_fully(fd_, "\r");
+  write_fully(fd_, text);
+  write_fully(fd_, "\033[K");
+  shown_ = true;
+}
+
+void ProgressLine::clear() noexcept {
+  if (!shown_) return;
+  write_fully(fd_, "\r\033[K");
+  shown_ = false;
 }
 
 }  // namespace streamlab

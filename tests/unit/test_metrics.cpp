@@ -2,8 +2,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstring>
 #include <memory>
+#include <string>
 
 TEST_CASE("peak RSS grows when memory is touched and never shrinks") {
   const auto before = streamlab::peak_rss_bytes();
@@ -30,3 +35,52 @@ TEST_CASE("a stopwatch never runs backwards") {
 }
 
 TEST_CASE("to_mib converts bytes") { CHECK(streamlab::to_mib(3 * 1024 * 1024) == 3.0); }
+
+namespace {
+// What was written to the read end of a pipe so far.
+std::string drain(int fd) {
+  std::string text;
+  char buffer[256];
+  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<std::size_t>(n));
+  return text;
+}
+}  // namespace
+
+TEST_CASE("a progress line is redrawn in place and erased when done") {
+  int ends[2];
+  REQUIRE(::pipe2(ends, O_NONBLOCK) == 0);
+  {
+    streamlab::ProgressLine progress{ends[1], true, std::chrono::steady_clock::duration::zero()};
+    CHECK(progress.enabled());
+    CHECK(progress.due());
+    progress.show("1 of 3");
+    progress.show("2 of 3");
+    CHECK(drain(ends[0]) == "\r1 of 3\033[K\r2 of 3\033[K");
+  }  // the destructor erases the line
+  CHECK(drain(ends[0]) == "\r\033[K");
+  ::close(ends[0]);
+  ::close(ends[1]);
+}
+
+TEST_CASE("a progress line is due at most once per interval, and never when disabled") {
+  int ends[2];
+  REQUIRE(::pipe2(ends, O_NONBLOCK) == 0);
+  {
+    streamlab::ProgressLine hourly{ends[1], true, std::chrono::hours(1)};
+    CHECK_FALSE(hourly.due());  // not before the first interval has passed
+    hourly.clear();             // nothing shown: nothing to erase
+    streamlab::ProgressLine off{ends[1], false, std::chrono::steady_clock::duration::zero()};
+    CHECK_FALSE(off.enabled());
+    CHECK_FALSE(off.due());
+    off.show("hidden");
+  }
+  CHECK(drain(ends[0]).empty());
+  ::close(ends[0]);
+  ::close(ends[1]);
+}
+
+TEST_CASE("a progress line is off when stderr is not a terminal") {
+  // Under ctest stderr is a pipe or a file; this checks the default follows isatty(2).
+  streamlab::ProgressLine progress;
+  CHECK(progress.enabled() == (::isatty(STDERR_FILENO) == 1));
+}

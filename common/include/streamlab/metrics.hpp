@@ -1,8 +1,10 @@
-// Measuring a run: elapsed time and the process's peak memory, for the lessons' measured lines.
+// Measuring a run: elapsed time and the process's peak memory, for the lessons' measured lines;
+// progress on stderr while a long run goes on.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <string_view>
 
 namespace streamlab {
 
@@ -40,5 +42,48 @@ std::uint64_t current_rss_bytes();
 
 /// Bytes as mebibytes, for measured lines.
 constexpr double to_mib(std::uint64_t bytes) noexcept { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
+
+/// A progress line on stderr, redrawn in place, only when stderr is a terminal: output that goes to
+/// a file, a pipe or a golden test never holds it. Cleared by clear() or the destructor, so the
+/// next line printed starts on a clean line. Ask due() often (it only reads the clock) and build
+/// the text only when it says yes: the line changes at most once per interval.
+///
+/// **Example**
+/// \code
+/// streamlab::ProgressLine progress;
+/// for (std::int64_t i = 0; i < rows; ++i) {
+///   if (i % 4096 == 0 && progress.due()) progress.show(fmt::format("{} of {} rows", i, rows));
+///   write_row(i);
+/// }
+/// progress.clear();
+/// \endcode
+class ProgressLine {
+ public:
+  /// On stderr, enabled when stderr is a terminal (`isatty`), redrawn at most once a second.
+  ProgressLine() noexcept;
+  /// On `fd`, enabled or not as told, at most once per `interval` (for tests).
+  ProgressLine(int fd, bool enabled, std::chrono::steady_clock::duration interval) noexcept;
+  /// Clears the line if one is shown.
+  ~ProgressLine();
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+
+  /// Whether the line is drawn at all.
+  bool enabled() const noexcept { return enabled_; }
+  /// True when enabled and at least the interval has passed since it was constructed or last
+  /// said true.
+  bool due() noexcept;
+  /// Replaces the line with `text` (one line, no newline). Nothing when disabled.
+  void show(std::string_view text) noexcept;
+  /// Erases the line, if one is shown.
+  void clear() noexcept;
+
+ private:
+  int fd_;
+  bool enabled_;
+  bool shown_ = false;
+  std::chrono::steady_clock::duration interval_;
+  std::chrono::steady_clock::time_point last_;
+};
 
 }  // namespace streamlab

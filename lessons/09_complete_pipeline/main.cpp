@@ -8,8 +8,10 @@
 // Golden: expected_output/09_complete_pipeline.txt
 //
 // Exit status: 0 done; 1 a stage failed (its name and error on stderr, partial counts on stdout,
-// no output file); 2 bad option or unreadable input; 130 interrupted by Ctrl-C (what was read is
-// processed and written, and the summary says "interrupted").
+// no output file) or a file could not be made or written; 2 bad option or unreadable input; 130
+// interrupted by Ctrl-C (what was read is processed and written, and the summary says
+// "Interrupted"; during the data generation nothing is kept). Every exit removes the temporary
+// folder and the `*.tmp-*` files.
 // For tests only: the hidden option `--fail-stage NAME` (source, parse, filter, transform, batch,
 // process, aggregate, sink) makes that stage throw at its 1000th reading.
 #include "streamlab/adaptive_batcher.hpp"
@@ -28,8 +30,6 @@
 
 #include <fmt/core.h>
 #include <fmt/format.h>
-
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -75,17 +75,21 @@ struct Options {
   std::string fail_stage;  // hidden, for tests
 };
 
-// ---- Ctrl-C: the handler only sets a flag (async-signal-safe); the source checks it ----
+// ---- Ctrl-C: the handler only sets a flag (async-signal-safe); the data generator and the source check it ----
 std::atomic<bool> interrupted{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 extern "C" void on_sigint(int) { interrupted.store(true, std::memory_order_relaxed); }
 
 //! [handler]
+// Installed first thing in main, before any file is made. The handler stays installed: a second
+// Ctrl-C only sets the flag again, because ending the program at once would leave the temporary
+// folder and the half-written `*.tmp-*` files behind; the program is already stopping.
+// SA_RESTART: a read or write the signal lands in carries on instead of failing with EINTR.
 void install_sigint_handler() {
   struct sigaction action {};
   action.sa_handler = on_sigint;
   sigemptyset(&action.sa_mask);
-  action.sa_flags = static_cast<int>(SA_RESETHAND);  // a second Ctrl-C ends the program at once
+  action.sa_flags = SA_RESTART;
   sigaction(SIGINT, &action, nullptr);
 }
 //! [handler]
@@ -121,6 +125,16 @@ struct Batch {
 //! [reading]
 
 constexpr int sensor_count = 16;
+
+std::string with_commas(std::uint64_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
 
 // State kept per sensor and looked up for every reading: a vector indexed by the id for the small
 // ids sensor fleets use, a map for any others. Three lookups a reading are an index each, not a
@@ -160,16 +174,31 @@ class PerSensor {
   std::map<std::uint64_t, T> others_;
 };
 
+struct Generated {
+  std::uint64_t rows = 0;    // rows written
+  std::uint64_t spikes = 0;  // spikes put in
+  bool complete = false;     // false: stopped by Ctrl-C, and the partial file removed
+};
+
 // The generated data set: 16 sensors, each a level plus a slow wave plus noise, with rare spikes
 // (the anomalies the model should flag) and about 1 row in 500 broken in one of the ways a real
-// file breaks. Returns how many spikes it put in.
-std::uint64_t write_data(const fs::path& path, std::int64_t rows, std::uint64_t seed) {
+// file breaks. Progress on stderr when it is a terminal; Ctrl-C stops it, and the AtomicFile,
+// never committed, removes its temporary file.
+Generated write_data(const fs::path& path, std::int64_t rows, std::uint64_t seed) {
   streamlab::Random rng{seed};
   streamlab::AtomicFile file{path};
+  streamlab::ProgressLine progress;
   file.write("timestamp_ms,sensor_id,value\n");
   std::uint64_t spikes = 0;
   int broken = 0;
   for (std::int64_t i = 0; i < rows; ++i) {
+    if (i % 4096 == 0) {  // a few milliseconds of work: often enough for Ctrl-C, rare enough to cost nothing
+      if (interrupted.load(std::memory_order_relaxed)) return {static_cast<std::uint64_t>(i), spikes, false};
+      if (progress.due()) {
+        progress.show(fmt::format("generating data: {} of {} rows", with_commas(static_cast<std::uint64_t>(i)),
+                                  with_commas(static_cast<std::uint64_t>(rows))));
+      }
+    }
     const std::int64_t ts = 1'700'000'000'000 + i * 10;
     const int sensor = static_cast<int>(i % sensor_count);
     const double t = static_cast<double>(i / sensor_count);
@@ -193,7 +222,7 @@ std::uint64_t write_data(const fs::path& path, std::int64_t rows, std::uint64_t 
   }
   file.write(fmt::format("{},0,\"12.5\n", 1'700'000'000'000 + rows * 10));  // unterminated_quote, last
   file.commit();
-  return spikes;
+  return {static_cast<std::uint64_t>(rows), spikes, true};
 }
 
 // ---- What the stages count (each counter is written by one thread, read after join) ----
@@ -504,8 +533,7 @@ struct Pipeline {
   // 7. Aggregate — per-sensor statistics and the model's error against a baseline.
   // Progress goes to stderr about once a second, only when stderr is a terminal.
   void aggregate() {
-    const bool progress = ::isatty(STDERR_FILENO) == 1;
-    auto last_progress = Clock::now();
+    streamlab::ProgressLine progress;  // erased when it goes out of scope
     while (auto batch = processed.pop()) {
       for (const Reading& r : batch->readings) {
         if (++counts.aggregated == fail_at && fails("aggregate")) injected("aggregate");
@@ -521,14 +549,10 @@ struct Pipeline {
         }
         if (r.anomaly) ++s.anomalies;
       }
-      if (progress && Clock::now() - last_progress >= std::chrono::seconds(1)) {
-        last_progress = Clock::now();
-        fmt::print(stderr, "\r{} readings processed", counts.aggregated);
-      }
+      if (progress.due()) progress.show(fmt::format("{} readings processed", with_commas(counts.aggregated)));
       if (to_sink.push(std::move(*batch)) == streamlab::PushResult::closed) return;
     }
     to_sink.close();
-    if (progress) fmt::print(stderr, "\r\033[K");  // clear the progress line
   }
 
   //! [sink]
@@ -625,16 +649,6 @@ struct Pipeline {
 
 namespace {
 
-std::string with_commas(std::uint64_t n) {
-  const std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 std::string rejected_list(const Counts& c, bool parse) {
   std::string out;
   for (RowError e : streamlab::all_row_errors) {
@@ -648,8 +662,7 @@ std::string rejected_list(const Counts& c, bool parse) {
 
 // Notice: the seed's eight stages, then what each one really did on this run — every reading is
 // accounted for: read = rejected + valid, and valid = transformed = processed = aggregated = written.
-void show_pipeline(const Options& options, const Counts& c, std::string_view input_name, std::string_view output_name,
-                   std::string_view dead_letter_name) {
+void show_pipeline(const Options& options, const Counts& c, std::string_view input_name) {
   streamlab::section("Complete Streaming Pipeline");
   fmt::print("End-to-end streaming pipeline:\n\n");
   fmt::print("  1. Source: Read from files/API/database\n");
@@ -667,7 +680,11 @@ void show_pipeline(const Options& options, const Counts& c, std::string_view inp
   fmt::print("  2. Parse: {} rejected ({})\n", with_commas(c.parse_rejected), rejected_list(c, true));
   fmt::print("  3. Filter: {} rejected ({}); {} valid readings\n", with_commas(c.filter_rejected),
              rejected_list(c, false), with_commas(c.valid));
-  fmt::print("     every rejected row, with its line number and reason → {}\n", dead_letter_name);
+  // Without --dead-letter or --output the files are in the temporary folder: say so, rather than
+  // print a name a student would look for in the current folder.
+  fmt::print("     every rejected row, with its line number and reason → {}\n",
+             options.dead_letter.empty() ? "a temporary file, deleted at exit — pass --dead-letter FILE to keep it"
+                                         : options.dead_letter);
   fmt::print("  4. Transform: {} readings given a z-score against their sensor's running statistics\n",
              with_commas(c.transformed));
   fmt::print("  5. Batch: adaptive batches of up to {} readings or {} ms, each split by sensor among the workers\n",
@@ -675,7 +692,12 @@ void show_pipeline(const Options& options, const Counts& c, std::string_view inp
   fmt::print("  6. Process: {} readings scored by {} online model{} on {} worker{}\n", with_commas(processed),
              c.sensors.size(), c.sensors.size() == 1 ? "" : "s", options.workers, options.workers == 1 ? "" : "s");
   fmt::print("  7. Aggregate: {} readings into per-sensor statistics\n", with_commas(c.aggregated));
-  fmt::print("  8. Sink: {} rows → {}, renamed into place when complete\n", with_commas(c.written), output_name);
+  if (options.output.empty()) {
+    fmt::print("  8. Sink: {} rows → a temporary file, deleted at exit — pass --output FILE to keep it\n",
+               with_commas(c.written));
+  } else {
+    fmt::print("  8. Sink: {} rows → {}, renamed into place when complete\n", with_commas(c.written), options.output);
+  }
 }
 
 // Notice: the model predicts each reading before learning it, so its error is an honest forecast
@@ -769,15 +791,23 @@ std::string summary_json(const Counts& c) {
 bool stdout_closed() { return std::fflush(stdout) != 0 && errno == EPIPE; }
 
 int run(const CLI::App& app, const Options& options) {
-  streamlab::TempDir temp{"lesson09"};
+  streamlab::TempDir temp{"lesson09"};  // removed, with all in it, on every way out of run()
   std::optional<std::uint64_t> spikes;
   fs::path input_path = options.input;
   std::string input_name = options.input == "-" ? "stdin" : options.input;
   if (options.input.empty()) {
     input_path = temp.path() / "readings.csv";
-    spikes = write_data(input_path, options.rows, options.seed);
-    input_name = fmt::format("{} (generated: {} rows, seed {})", temp.relative(input_path), with_commas(
-                                 static_cast<std::uint64_t>(options.rows)), options.seed);
+    const Generated data = write_data(input_path, options.rows, options.seed);
+    if (!data.complete) {
+      streamlab::banner("09 · Complete Pipeline");
+      fmt::print("\nInterrupted (Ctrl-C) while generating the data: {} of {} rows written, none processed.\n"
+                 "Nothing is kept: the partial file goes with the temporary folder.\n",
+                 with_commas(data.rows), with_commas(static_cast<std::uint64_t>(options.rows)));
+      return exit_interrupted;
+    }
+    spikes = data.spikes;
+    input_name = fmt::format("a generated temporary file ({} rows, seed {})",
+                             with_commas(static_cast<std::uint64_t>(options.rows)), options.seed);
   }
   streamlab::CsvOptions csv;
   csv.max_record_bytes = max_record_bytes;
@@ -791,7 +821,6 @@ int run(const CLI::App& app, const Options& options) {
   }
   const fs::path output_path = options.output.empty() ? temp.path() / "scored.csv" : fs::path(options.output);
   const fs::path dead_path = options.dead_letter.empty() ? temp.path() / "dead_letter.csv" : fs::path(options.dead_letter);
-  const auto shown = [&](const fs::path& p, const std::string& given) { return given.empty() ? temp.relative(p) : given; };
   std::optional<streamlab::AtomicFile> output, dead_letter, json;
   try {
     output.emplace(output_path);
@@ -801,7 +830,6 @@ int run(const CLI::App& app, const Options& options) {
     return streamlab::usage_error(app, error.what());
   }
 
-  install_sigint_handler();
   const auto start = Clock::now();
   Pipeline pipeline{options, *reader, *output, *dead_letter};
   const auto failure = pipeline.run();
@@ -818,7 +846,7 @@ int run(const CLI::App& app, const Options& options) {
   }
 
   streamlab::banner("09 · Complete Pipeline");
-  show_pipeline(options, counts, input_name, shown(output_path, options.output), shown(dead_path, options.dead_letter));
+  show_pipeline(options, counts, input_name);
   show_model(counts, spikes);
   show_metrics(counts, seconds);
   if (failure) {
@@ -842,9 +870,17 @@ int run(const CLI::App& app, const Options& options) {
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout gives EPIPE, handled below, instead of killing us
   Options options;
-  CLI::App app{"The seed's eight streaming stages as one concurrent program over sensor readings (CSV with the "
-               "columns timestamp_ms, sensor_id, value).",
+  CLI::App app{"Lesson 09: Complete pipeline — the seed's eight streaming stages as one concurrent program over "
+               "sensor readings.",
                "09_complete_pipeline"};
+  app.footer(
+      "Input (--input): CSV with a header row naming the columns timestamp_ms (an integer, milliseconds),\n"
+      "sensor_id (a whole number, 0 or more) and value (a finite number); other columns are ignored, and a\n"
+      "row that does not fit is counted and written to the dead letters.\n\n"
+      "Exit status: 0 done; 1 a stage failed (no output file is written) or a file could not be made or\n"
+      "written; 2 a bad option or an unreadable input; 130 interrupted by Ctrl-C: what was read is processed\n"
+      "and written, or, while the data is generated, nothing is kept. A second Ctrl-C changes nothing: the\n"
+      "program is already stopping, and it removes its temporary files on every way out.");
   app.add_option("--input", options.input, "read FILE (- for stdin) instead of generated data");
   app.add_option("--output", options.output, "write the scored readings to FILE (written atomically)");
   app.add_option("--dead-letter", options.dead_letter, "write the rejected rows to FILE (line, reason, text)");
@@ -860,12 +896,21 @@ int main(int argc, char** argv) {
   app.add_option("--fail-stage", options.fail_stage)->group("");  // tests only: see the top of this file
   if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
   if (app.count("--input") > 0 && options.input.empty()) return streamlab::usage_error(app, "--input needs a file name");
+  install_sigint_handler();  // before any work: a Ctrl-C from here on ends the run cleanly
+  // Every error is caught here, so that the stack unwinds on the way out and the temporary folder
+  // and files are removed (an uncaught exception may end the program without unwinding).
+  const auto failed = [&](const std::exception& error) {
+    fmt::print(stderr, "{}: error: {}\n", app.get_name(), error.what());
+    return exit_failed;
+  };
   try {
     const int status = run(app, options);
     stdout_closed();  // flushes; a closed stdout is not an error worth a message
     return status;
   } catch (const std::system_error& error) {
     if (error.code().value() == EPIPE) return 0;  // stdout closed (`| head`): end quietly
-    throw;
+    return failed(error);
+  } catch (const std::exception& error) {  // a file that could not be made or written: disk full, no TMPDIR, ...
+    return failed(error);
   }
 }

@@ -270,3 +270,30 @@ TEST_CASE("Ctrl-C mid-run: exit 130, what was read is processed, the partial sum
   // The output holds exactly the readings that were read: drained and flushed, not cut short.
   CHECK(count_lines(slurp(out)) == static_cast<std::size_t>(valid) + 1);
 }
+
+TEST_CASE("a temporary file that cannot be written or made: exit 1, one error line, nothing left behind") {
+  streamlab::TempDir dir;
+  const fs::path tmp = dir.path() / "tmp";
+  fs::create_directory(tmp);
+  const auto run_with = [&](const std::string& setup, const std::string& tmpdir) {
+    const std::string command =
+        fmt::format("{} TMPDIR='{}' exec '{}' --rows 1000000 >'{}' 2>'{}' </dev/null", setup, tmpdir, LESSON_BINARY,
+                    (dir.path() / "stdout.txt").string(), (dir.path() / "stderr.txt").string());
+    const int raw = std::system(command.c_str());
+    return WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+  };
+  // Files of at most about 1 MB (ulimit -f; SIGXFSZ ignored, so a write fails with EFBIG instead
+  // of killing the lesson): the generated data, some 33 MB, cannot be written. The exception
+  // leaves run(), and the temporary folder and file must still be removed.
+  CHECK(run_with("ulimit -f 2000; trap '' XFSZ;", tmp.string()) == 1);
+  std::string err = slurp(dir.path() / "stderr.txt");
+  CHECK(count_lines(err) == 1);
+  CHECK(err.find("09_complete_pipeline: error: ") == 0);
+  CHECK(err.find("File too large") != std::string::npos);
+  CHECK(fs::is_empty(tmp));
+  // No temporary folder at all: one line, exit 1, not an abort.
+  CHECK(run_with("", (dir.path() / "missing").string()) == 1);
+  err = slurp(dir.path() / "stderr.txt");
+  CHECK(count_lines(err) == 1);
+  CHECK(err.find("09_complete_pipeline: error: ") == 0);
+}

@@ -142,10 +142,10 @@ void merge_workers(const Options& options) {
   //! [merge]
   streamlab::OnlineStats first;
   streamlab::OnlineStats second;
-  {
-    std::jthread worker_a([&] { first = summarise(options.seed, 0, split); });
-    std::jthread worker_b([&] { second = summarise(options.seed, split, options.count); });
-  }  // both threads are joined here
+  std::thread worker_a([&] { first = summarise(options.seed, 0, split); });
+  std::thread worker_b([&] { second = summarise(options.seed, split, options.count); });
+  worker_a.join();  // wait for both: only then are `first` and `second` complete
+  worker_b.join();
   streamlab::OnlineStats merged = first;
   merged.merge(second);
   //! [merge]

@@ -16,7 +16,7 @@
 
 namespace streamlab {
 
-/// A fixed-size pool of `std::jthread` workers taking tasks from one FIFO queue.
+/// A fixed-size pool of worker threads taking tasks from one FIFO queue.
 ///
 /// - `submit(f)` queues `f()` and returns a `std::future` for its result; an exception thrown by
 ///   `f` travels through the future and is rethrown by `future.get()`.
@@ -44,8 +44,11 @@ class ThreadPool {
   explicit ThreadPool(std::size_t threads = default_thread_count()) {
     if (threads == 0) throw std::invalid_argument("ThreadPool: needs at least one thread");
     workers_.reserve(threads);
-    for (std::size_t i = 0; i < threads; ++i) {
-      workers_.emplace_back([this](std::stop_token stop) { work(stop); });
+    try {
+      for (std::size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
+    } catch (...) {  // a thread could not be started: stop and join the ones that were
+      stop_and_join();
+      throw;
     }
   }
 
@@ -53,10 +56,7 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   /// Finishes every queued task, then joins the workers.
-  ~ThreadPool() {
-    for (auto& worker : workers_) worker.request_stop();  // wake them all first, then join
-    workers_.clear();
-  }
+  ~ThreadPool() { stop_and_join(); }
 
   /// The number of worker threads.
   std::size_t size() const noexcept { return workers_.size(); }
@@ -129,14 +129,25 @@ class ThreadPool {
     F fn;
   };
 
-  void work(std::stop_token stop) {
+  // (std::jthread and std::stop_token would do this, but libc++ has them only from version 18.)
+  void stop_and_join() noexcept {
+    {
+      std::lock_guard lock{mutex_};
+      stopping_ = true;
+    }
+    ready_.notify_all();  // wake them all first, then join
+    for (auto& worker : workers_) worker.join();
+    workers_.clear();
+  }
+
+  void work() {
     for (;;) {
       std::unique_ptr<Task> task;
       {
         std::unique_lock lock{mutex_};
-        // Wakes on new work or on request_stop(); leaves only when stopping AND the queue is empty.
-        ready_.wait(lock, stop, [this] { return !queue_.empty(); });
-        if (queue_.empty()) return;  // stop requested and nothing left to do
+        // Wakes on new work or on stopping; leaves only when stopping AND the queue is empty.
+        ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping and nothing left to do
         task = std::move(queue_.front());
         queue_.pop_front();
       }
@@ -145,9 +156,10 @@ class ThreadPool {
   }
 
   std::mutex mutex_;
-  std::condition_variable_any ready_;
+  std::condition_variable ready_;
   std::deque<std::unique_ptr<Task>> queue_;
-  std::vector<std::jthread> workers_;  // last: destroyed (joined) before the queue and the mutex
+  bool stopping_ = false;               // guarded by mutex_
+  std::vector<std::thread> workers_;  // joined by the destructor before the queue and the mutex go
 };
 
 }  // namespace streamlab

@@ -115,7 +115,7 @@ class Ring {
 
 }  // namespace detail
 
-/// A queue between threads — any number of producers and consumers — that holds at most
+/// A bounded queue between any number of producer and consumer threads. It holds at most
 /// `capacity` items and, when full, applies its OverflowPolicy: block the producer
 /// (backpressure), drop the oldest item, or drop the newest.
 ///
@@ -150,16 +150,18 @@ class BoundedQueue {
   using time_point = Clock::time_point;  ///< a deadline on the queue's clock
   using duration = Clock::duration;      ///< a timeout (nanoseconds)
 
-  /// A queue of at most `capacity` items (at least 1, or std::invalid_argument), with `policy`
-  /// when full and `clock` for timed waits. The clock must outlive the queue.
+  /// A queue of at most `capacity` items, with `policy` when full and `clock` for timed waits.
+  /// `capacity` must be at least 1 (or std::invalid_argument). The clock must outlive the queue.
   explicit BoundedQueue(std::size_t capacity, OverflowPolicy policy = OverflowPolicy::block,
                         Clock& clock = SteadyClock::instance())
       : capacity_(checked_capacity(capacity)), policy_(policy), clock_(clock) {}
 
+  /// Not copyable: the threads that use a queue share that one queue (by reference).
   BoundedQueue(const BoundedQueue&) = delete;
+  /// Not assignable either, for the same reason.
   BoundedQueue& operator=(const BoundedQueue&) = delete;
 
-  /// Adds an item. Under `block` waits while the queue is full; under a drop policy never waits.
+  /// Adds an item, waiting while the queue is full under `block` (a drop policy never waits).
   /// Returns `pushed`, `dropped_oldest`, `dropped_newest` or `closed`. The item is moved from
   /// only when it goes into the queue.
   template <std::convertible_to<T> U>
@@ -193,9 +195,9 @@ class BoundedQueue {
   /// Like pop, but waits at most `timeout`.
   std::optional<T> pop_for(duration timeout) { return pop_one(Wait::until, clock_.now() + timeout); }
 
-  /// Adds all of `items` (moving from them) under one lock, waiting for room as needed under
-  /// `block`: a batch larger than the free room goes in in parts as consumers make room.
-  /// Returns how many items were handed to the queue: all of them unless it was closed.
+  /// Adds all of `items` under one lock, waiting for room as needed under `block`.
+  /// The items are moved from; a batch larger than the free room goes in in parts as consumers
+  /// make room. Returns how many items were handed to the queue: all of them unless it was closed.
   /// Under `drop_newest` the items that did not fit are counted as dropped and left unmoved;
   /// under `drop_oldest` the queue keeps the newest `capacity` items.
   std::size_t push_many(std::span<T> items) { return push_batch(items, Wait::forever, time_point::max()); }
@@ -220,8 +222,9 @@ class BoundedQueue {
     return pop_batch(out, max, Wait::until, clock_.now() + timeout);
   }
 
-  /// Ends the stream: every waiting producer and consumer wakes now; pushes from now on return
-  /// `closed`; pops return the items still queued, then nothing. Closing twice is harmless.
+  /// Ends the stream, waking every waiting producer and consumer now.
+  /// Pushes from now on return `closed`; pops return the items still queued, then nothing.
+  /// Closing twice is harmless.
   /// Any thread may close, e.g. a stage that failed, to shut the whole pipeline down. It takes a
   /// mutex, so it is not for a signal handler: on Ctrl-C, close from a thread (one that waits in
   /// `sigwait`, say) instead.

@@ -1,7 +1,7 @@
 # Fails when a lesson lacks its golden file, its README.md or its row in the top-level README, or
-# when a golden file has no lesson; and when a lesson's README is not a complete docs page (its
-# page anchor, its golden output, a \snippet whose //! [tag] markers are missing from main.cpp,
-# no entry on the docs main page). Run with -DSOURCE_DIR=<the project's root>.
+# when a golden file has no lesson, or the docs main page does not link the lesson. (What is inside
+# a README — its excerpts, output and experiments — is checked by docs.readmes, tests/docs/.)
+# Run with -DSOURCE_DIR=<the project's root>.
 file(GLOB lesson_dirs LIST_DIRECTORIES true RELATIVE "${SOURCE_DIR}/lessons" "${SOURCE_DIR}/lessons/[0-9][0-9]_*")
 file(GLOB golden_files RELATIVE "${SOURCE_DIR}/expected_output" "${SOURCE_DIR}/expected_output/*.txt")
 file(STRINGS "${SOURCE_DIR}/README.md" readme_table_rows REGEX "^\\|")
@@ -41,30 +41,9 @@ foreach(lesson IN LISTS lesson_dirs)
     continue()
   endif()
   string(SUBSTRING "${lesson}" 0 2 number)
-  file(READ "${readme}" text)
-  file(READ "${SOURCE_DIR}/lessons/${lesson}/main.cpp" code)
-  if(NOT text MATCHES "^# [^\n]*[{]#lesson_${number}[}]")
-    list(APPEND problems "lessons/${lesson}/README.md must start with '# ... {#lesson_${number}}' (its docs page)")
-  endif()
-  if(NOT text MATCHES "${bs}verbinclude ${lesson}[.]txt")
-    list(APPEND problems "lessons/${lesson}/README.md does not show its output with a verbinclude of ${lesson}.txt")
-  endif()
   if(NOT mainpage MATCHES "${bs}ref lesson_${number}[^0-9]")
     list(APPEND problems "docs/mainpage.md does not link lesson_${number}")
   endif()
-  string(REGEX MATCHALL "${bs}snippet[^\n]*" snippets "${text}")
-  foreach(snippet IN LISTS snippets)
-    if(NOT snippet MATCHES "^${bs}snippet ${lesson}/main[.]cpp ([A-Za-z0-9_]+)$")
-      list(APPEND problems "lessons/${lesson}/README.md: '${snippet}' must name ${lesson}/main.cpp and a tag")
-      continue()
-    endif()
-    set(tag "${CMAKE_MATCH_1}")
-    string(REGEX MATCHALL "//! [[]${tag}[]]" markers "${code}")
-    list(LENGTH markers marker_count)
-    if(NOT marker_count EQUAL 2)
-      list(APPEND problems "lessons/${lesson}/main.cpp needs two '//! [${tag}]' markers for its README's snippet (found ${marker_count})")
-    endif()
-  endforeach()
 endforeach()
 
 foreach(golden IN LISTS golden_files)

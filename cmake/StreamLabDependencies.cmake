@@ -12,6 +12,14 @@ find_package(fmt 9 QUIET)
 if(NOT fmt_FOUND)
   streamlab_missing("{fmt} 9" libfmt-dev)
 endif()
+# Debian's libfmt.so is built against libstdc++; a libc++ build (the `clang` preset) uses fmt's
+# header-only target instead. STREAMLAB_FMT is what every target links.
+option(STREAMLAB_FMT_HEADER_ONLY "Use fmt::fmt-header-only (for a standard library other than libstdc++)" OFF)
+if(STREAMLAB_FMT_HEADER_ONLY)
+  set(STREAMLAB_FMT fmt::fmt-header-only)
+else()
+  set(STREAMLAB_FMT fmt::fmt)
+endif()
 
 find_package(CLI11 2 QUIET)
 if(NOT CLI11_FOUND)
@@ -28,6 +36,11 @@ add_library(streamlab::asio ALIAS streamlab_asio)
 target_include_directories(streamlab_asio SYSTEM INTERFACE "${STREAMLAB_ASIO_INCLUDE_DIR}")
 target_compile_definitions(streamlab_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
 target_link_libraries(streamlab_asio INTERFACE Threads::Threads)
+# Asio 1.22 turns on its C++20 coroutines (asio::awaitable, co_spawn) by itself only for GCC and
+# MSVC; clang supports them as well from version 14, so tell Asio where the compiler does.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 14)
+  target_compile_definitions(streamlab_asio INTERFACE ASIO_HAS_CO_AWAIT ASIO_HAS_STD_COROUTINE)
+endif()
 # Under -fsanitize=thread GCC 12 warns (-Wtsan) that TSan does not model the atomic_thread_fence
 # Asio's headers use. It is a note about TSan's coverage, not a bug in the code; with -Werror it
 # would stop the tsan build of every target that includes Asio.

@@ -19,12 +19,12 @@ experiment_1() {
   stream_200=$(number_after "RSS growth while streaming:")
   greedy_200=$(number_after "Peak RSS growth, loading everything:")
   expect_le "$stream_200" 2.0 "RSS growth while streaming 200 MB (MiB)"
-  expect_le "$stream_200" "$(awk -v s="$stream_32" 'BEGIN { print s + 0.5 }')" \
+  expect_le "$stream_200" "$(calc "$stream_32 + 0.5")" \
     "RSS growth while streaming 200 MB vs 32 MB + 0.5 MiB"
   expect_lt "$stream_200" "$(number_after "Memory budget:")" "RSS growth while streaming vs the budget (MiB)"
   # 199.8 MB = 190.5 MiB: the text and the parsed rows (24 bytes each) are held together.
   expect_ge "$greedy_200" 381 "peak RSS growth loading 200 MB whole vs twice the file (MiB)"
-  expect_ge "$greedy_200" "$(awk -v g="$greedy_32" 'BEGIN { print 5 * g }')" \
+  expect_ge "$greedy_200" "$(calc "5 * $greedy_32")" \
     "peak RSS growth loading 200 MB whole vs 5 × loading 32 MB whole"
 }
 

@@ -63,7 +63,7 @@ experiment_4() {
   expect_le "$lazy_growth" 1.0 "lazy pipeline's peak RSS growth at 20 M (MiB)"
   # 400 MB held = 381.5 MiB: the three vectors are all written, so all resident at the end.
   expect_ge "$eager_growth" 381.4 "materialising's peak RSS growth at 20 M (MiB) vs the 400 MB it holds"
-  expect_ge "$eager_growth" "$(awk -v g="$default_growth" 'BEGIN { print 10 * g }')" \
+  expect_ge "$eager_growth" "$(calc "10 * $default_growth")" \
     "materialising's growth at 20 M vs 10 × its growth at 1 M"
 
   run --count 4000000

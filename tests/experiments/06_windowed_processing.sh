@@ -83,6 +83,6 @@ experiment_4() {
   local error_30
   error_30=$(number_after "RMS error of the 30-reading average:")
   expect_eq "$error_30" 0.86 "RMS error of the 30-reading average"
-  expect_lt "$(awk -v a="$error_10" -v b="$error_30" 'BEGIN { d = a - b; print d < 0 ? -d : d }')" 0.1 \
+  expect_lt "$(calc "abs($error_10 - $error_30)")" 0.1 \
     "change of the RMS error from 10 to 30 readings"
 }

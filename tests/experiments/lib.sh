@@ -79,6 +79,12 @@ number_after() {
   fi
 }
 
+# calc EXPRESSION: prints the value of an arithmetic expression over numbers (awk's syntax, plus
+# abs(x)), e.g. `calc "$small + 0.5"` or `calc "abs($a - $b) / $b"`.
+calc() {
+  awk "function abs(x) { return x < 0 ? -x : x } BEGIN { print $1 }"
+}
+
 # compare A OP B: true when the numbers compare as OP (lt le eq ge gt), as floating point.
 compare() {
   awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN { a += 0; b += 0;

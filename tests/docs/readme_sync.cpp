@@ -7,7 +7,8 @@
 // In lessons/NN_name/README.md, a line `<!-- snippet: NAME -->` is followed by a fenced ```cpp
 // block holding the lines of main.cpp between its two `//! [NAME]` markers, and a line
 // `<!-- output -->` by a fenced ```text block holding one real run of the lesson. `write` rewrites
-// those blocks (the output from OUTPUTS_DIR/NN_name.txt, when that file exists). `check` fails
+// those blocks (the output from OUTPUTS_DIR/NN_name.txt, when that file exists and the block no
+// longer matches the golden file). `check` fails
 // (exit 1) when a README differs from what `write` would make of main.cpp, when its output block
 // does not match expected_output/NN_name.txt (measured values may differ where the golden file
 // holds a {{pattern}}), when Doxygen-only syntax is left in it (\snippet, \verbinclude, {#anchor}),
@@ -53,7 +54,8 @@ bool is_marker(const std::string& line) {
 
 /// The lines of `source` between its first two `//! [name]` markers, without other markers and
 /// without the indentation they all share.
-std::vector<std::string> excerpt(const std::vector<std::string>& source, const std::string& name, const fs::path& path) {
+std::vector<std::string> excerpt(const std::vector<std::string>& source, const std::string& name,
+                                 const fs::path& path) {
   const std::regex this_marker(R"(\s*//! \[)" + name + R"(\]\s*)");
   std::vector<std::size_t> at;
   for (std::size_t i = 0; i < source.size(); ++i) {
@@ -125,8 +127,24 @@ std::vector<Lesson> lessons_in(const fs::path& source_dir) {
 const std::regex snippet_marker(R"(<!-- snippet: ([A-Za-z0-9_-]+) -->)");
 const std::string output_marker = "<!-- output -->";
 
+/// The lines of the fenced block after the marker at `marker` (none when there is no block).
+std::vector<std::string> block_after(const std::vector<std::string>& lines, std::size_t marker) {
+  const auto fence = fence_after(lines, marker);
+  if (!fence) return {};
+  return {lines.begin() + static_cast<std::ptrdiff_t>(fence->open + 1),
+          lines.begin() + static_cast<std::ptrdiff_t>(fence->close)};
+}
+
+/// Whether `shown` matches the golden file line for line (measured values by their patterns).
+bool matches_golden(const Lesson& lesson, const std::vector<std::string>& shown) {
+  std::vector<LineMatcher> expected;
+  for (const auto& line : split_lines(read_file(lesson.golden))) expected.emplace_back(line);
+  return streamlab::golden::identical(streamlab::golden::align(expected, shown));
+}
+
 /// The README as `write` makes it: excerpts from main.cpp, and the output block from `output`
-/// when given (otherwise the block is left as it is).
+/// when given and the block shown no longer matches the golden file (a block that still matches
+/// keeps its run's numbers, so that re-running the script does not churn every measured value).
 std::vector<std::string> regenerate(const Lesson& lesson, std::vector<std::string> lines,
                                     const std::optional<std::vector<std::string>>& output) {
   const auto source = split_lines(read_file(lesson.source));
@@ -134,7 +152,7 @@ std::vector<std::string> regenerate(const Lesson& lesson, std::vector<std::strin
     std::smatch match;
     if (std::regex_match(lines[i], match, snippet_marker)) {
       put_block(lines, i, "cpp", excerpt(source, match[1], lesson.source));
-    } else if (lines[i] == output_marker && output) {
+    } else if (lines[i] == output_marker && output && !matches_golden(lesson, block_after(lines, i))) {
       put_block(lines, i, "text", *output);
     }
   }
@@ -211,7 +229,8 @@ void check_try_this(const Lesson& lesson, const std::vector<std::string>& lines,
       continue;
     }
     std::set<std::string> missing;
-    for (auto span = std::sregex_iterator(text.begin(), text.end(), code_span); span != std::sregex_iterator(); ++span) {
+    for (auto span = std::sregex_iterator(text.begin(), text.end(), code_span); span != std::sregex_iterator();
+         ++span) {
       const std::string code = (*span)[1];
       for (auto it = std::sregex_iterator(code.begin(), code.end(), option); it != std::sregex_iterator(); ++it) {
         if (body->find(it->str()) == std::string::npos) missing.insert(it->str());
@@ -238,8 +257,7 @@ void check_output(const Lesson& lesson, const std::vector<std::string>& lines, R
     report.add("no output block (a line `<!-- output -->` followed by a fenced block)");
     return;
   }
-  const std::vector<std::string> shown(lines.begin() + static_cast<std::ptrdiff_t>(fence->open + 1),
-                                       lines.begin() + static_cast<std::ptrdiff_t>(fence->close));
+  const std::vector<std::string> shown = block_after(lines, *marker);
   std::vector<LineMatcher> expected;
   for (const auto& line : split_lines(read_file(lesson.golden))) expected.emplace_back(line);
   const auto steps = streamlab::golden::align(expected, shown);

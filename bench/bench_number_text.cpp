@@ -27,7 +27,8 @@ std::vector<double> make_values(std::uint64_t seed, Draw draw) {
 
 // Readings as the lesson 09 data has them: 3 decimals, around 20 to 60.
 const std::vector<double>& readings() {
-  static const auto values = make_values(42, [](streamlab::Random& random) { return std::round(random.normal(40.0, 10.0) * 1000) / 1000; });
+  static const auto values =
+      make_values(42, [](streamlab::Random& random) { return std::round(random.normal(40.0, 10.0) * 1000) / 1000; });
   return values;
 }
 
@@ -95,24 +96,29 @@ void shortest_fmt(benchmark::State& state) {
 BENCHMARK(shortest_fmt);
 
 void fixed4_zscores_number_text(benchmark::State& state) {
-  run(state, [](char* out, double x) { return streamlab::write_fixed(out, x, 4); }, zscores());
+  run(
+      state, [](char* out, double x) { return streamlab::write_fixed(out, x, 4); }, zscores());
 }
 BENCHMARK(fixed4_zscores_number_text);
 
 void fixed4_zscores_to_chars(benchmark::State& state) {
-  run(state, [](char* out, double x) { return std::to_chars(out, out + 512, x, std::chars_format::fixed, 4).ptr; }, zscores());
+  run(
+      state, [](char* out, double x) { return std::to_chars(out, out + 512, x, std::chars_format::fixed, 4).ptr; },
+      zscores());
 }
 BENCHMARK(fixed4_zscores_to_chars);
 
 // Whole numbers: the line number, timestamp and sensor id of each output row. (write_integer is
 // std::to_chars below 10^8; for longer numbers it makes the last eight digits at once.)
 void integer_number_text(benchmark::State& state) {
-  run(state, [](char* out, std::int64_t x) { return streamlab::write_integer(out, x); }, integers());
+  run(
+      state, [](char* out, std::int64_t x) { return streamlab::write_integer(out, x); }, integers());
 }
 BENCHMARK(integer_number_text);
 
 void integer_fmt(benchmark::State& state) {
-  run(state, [](char* out, std::int64_t x) { return fmt::format_to(out, "{}", x); }, integers());
+  run(
+      state, [](char* out, std::int64_t x) { return fmt::format_to(out, "{}", x); }, integers());
 }
 BENCHMARK(integer_fmt);
 

@@ -107,8 +107,9 @@ void parallel_map_on_pool(benchmark::State& state) {
   streamlab::ThreadPool pool{threads};
   for (auto _ : state) {
     std::uint64_t sum = 0;
-    for (std::uint64_t part : streamlab::parallel_map(chunks(items, per_task), work_on,
-                                                         {.pool = &pool, .max_in_flight = in_flight, .consumer_helps = consumer_helps})) {
+    for (std::uint64_t part :
+         streamlab::parallel_map(chunks(items, per_task), work_on,
+                                 {.pool = &pool, .max_in_flight = in_flight, .consumer_helps = consumer_helps})) {
       sum += part;
     }
     benchmark::DoNotOptimize(sum);
@@ -131,18 +132,19 @@ void tbb_parallel_pipeline(benchmark::State& state) {
       std::int64_t next = 0;
       tbb::parallel_pipeline(
           tokens,
-          tbb::make_filter<void, Chunk>(tbb::filter_mode::serial_in_order,
-                                        [&](tbb::flow_control& control) {
-                                          if (next >= items) {
-                                            control.stop();
-                                            return Chunk{};
-                                          }
-                                          Chunk chunk{next, per_task < items - next ? per_task : items - next};
-                                          next += chunk.count;
-                                          return chunk;
-                                        }) &
-              tbb::make_filter<Chunk, std::uint64_t>(tbb::filter_mode::parallel, [](Chunk chunk) { return work_on(chunk); }) &
-              tbb::make_filter<std::uint64_t, void>(tbb::filter_mode::serial_in_order, [&](std::uint64_t part) { sum += part; }));
+          tbb::make_filter<void, Chunk>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& control) {
+            if (next >= items) {
+              control.stop();
+              return Chunk{};
+            }
+            Chunk chunk{next, per_task < items - next ? per_task : items - next};
+            next += chunk.count;
+            return chunk;
+          }) & tbb::make_filter<Chunk, std::uint64_t>(tbb::filter_mode::parallel, [](Chunk chunk) {
+            return work_on(chunk);
+          }) & tbb::make_filter<std::uint64_t, void>(tbb::filter_mode::serial_in_order, [&](std::uint64_t part) {
+            sum += part;
+          }));
     });
     benchmark::DoNotOptimize(sum);
     check(state, sum, expected_sum(items));
@@ -158,7 +160,8 @@ void cpu_bound_parallel_map(benchmark::State& state) {
   streamlab::ThreadPool pool{threads};
   for (auto _ : state) {
     std::uint64_t primes = 0;
-    for (std::uint64_t part : streamlab::parallel_map(chunks(numbers, per_task), count_primes, {.pool = &pool})) primes += part;
+    for (std::uint64_t part : streamlab::parallel_map(chunks(numbers, per_task), count_primes, {.pool = &pool}))
+      primes += part;
     benchmark::DoNotOptimize(primes);
     if (primes != 121'127) state.SkipWithError("wrong prime count");
   }

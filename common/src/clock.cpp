@@ -11,8 +11,7 @@ SteadyClock& SteadyClock::instance() noexcept {
   return clock;
 }
 
-void SteadyClock::wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable& ready,
-                             time_point deadline) {
+void SteadyClock::wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable& ready, time_point deadline) {
   // time_point::max() means "no deadline": a plain wait avoids overflow inside wait_until.
   if (deadline == time_point::max()) {
     ready.wait(lock);
@@ -54,8 +53,7 @@ void ManualClock::advance_to(time_point when) {
   if (when > current) advance(when - current);
 }
 
-void ManualClock::wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable& ready,
-                             time_point deadline) {
+void ManualClock::wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable& ready, time_point deadline) {
   if (deadline == time_point::max()) {  // no deadline: only the waiter's own event can end it
     ready.wait(lock);
     return;

@@ -50,9 +50,9 @@ std::uint32_t special_bytes_portable(const char* p, char delimiter) noexcept {
 std::uint32_t special_bytes(const char* p, char delimiter) noexcept {
 #if defined(__SSE2__)
   const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i ends_of_runs =
-      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8(delimiter)), _mm_cmpeq_epi8(block, _mm_set1_epi8('\n'))),
-                   _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('"')), _mm_cmpeq_epi8(block, _mm_setzero_si128())));
+  const __m128i ends_of_runs = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8(delimiter)), _mm_cmpeq_epi8(block, _mm_set1_epi8('\n'))),
+      _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('"')), _mm_cmpeq_epi8(block, _mm_setzero_si128())));
   return static_cast<std::uint32_t>(_mm_movemask_epi8(ends_of_runs));  // the top bit of each byte, bit i for byte i
 #else
   return special_bytes_portable(p, delimiter);

@@ -65,11 +65,11 @@ int digit_count(std::uint64_t value) noexcept {
 // pairs, then the digits of every lane at once, each division a multiply and a shift.
 std::uint64_t eight_digits(std::uint32_t value) noexcept {
   static_assert(std::endian::native == std::endian::little, "the bytes of a register are stored lowest first");
-  std::uint64_t lanes = (value / 10000) | (static_cast<std::uint64_t>(value % 10000) << 32);      // 2 × 4 digits
-  const std::uint64_t hundreds = ((lanes * 10486) >> 20) & 0x0000007F0000007F;                  // ÷ 100, exact below 10^4
-  lanes = hundreds | ((lanes - hundreds * 100) << 16);                                          // 4 × 2 digits
-  const std::uint64_t tens = ((lanes * 103) >> 10) & 0x000F000F000F000F;                        // ÷ 10, exact below 100
-  return (tens | ((lanes - tens * 10) << 8)) | 0x3030303030303030;                              // 8 digits, + '0'
+  std::uint64_t lanes = (value / 10000) | (static_cast<std::uint64_t>(value % 10000) << 32);  // 2 × 4 digits
+  const std::uint64_t hundreds = ((lanes * 10486) >> 20) & 0x0000007F0000007F;  // ÷ 100, exact below 10^4
+  lanes = hundreds | ((lanes - hundreds * 100) << 16);                          // 4 × 2 digits
+  const std::uint64_t tens = ((lanes * 103) >> 10) & 0x000F000F000F000F;        // ÷ 10, exact below 100
+  return (tens | ((lanes - tens * 10) << 8)) | 0x3030303030303030;              // 8 digits, + '0'
 }
 
 // write_scaled() for units < 10^8 and decimals ≤ 7 — nearly every number a pipeline writes — with
@@ -78,7 +78,7 @@ std::uint64_t eight_digits(std::uint32_t value) noexcept {
 // instead stalls on every number: the CPU cannot forward four 2-byte stores into one load). It
 // writes up to 17 bytes at `first`; every caller has room for max_shortest_chars (24) or more.
 char* write_scaled_small(char* first, std::uint32_t units, int decimals) noexcept {
-  const std::uint64_t digits = eight_digits(units);  // with leading zeros: byte k is digit k of 8
+  const std::uint64_t digits = eight_digits(units);              // with leading zeros: byte k is digit k of 8
   const int whole = std::max(digit_count(units) - decimals, 1);  // 0.05, not .05
   const std::uint64_t from_whole = digits >> (8 * (8 - decimals - whole));  // whole digits, then the decimals
   std::memcpy(first, &from_whole, 8);
@@ -107,7 +107,8 @@ char* write_scaled_small(char* first, std::uint32_t units, int decimals) noexcep
 char* write_scaled(char* first, bool minus, std::uint64_t units, int decimals) noexcept {
   *first = '-';
   first += minus ? 1 : 0;
-  if (units < 100'000'000 && decimals <= 7) return write_scaled_small(first, static_cast<std::uint32_t>(units), decimals);
+  if (units < 100'000'000 && decimals <= 7)
+    return write_scaled_small(first, static_cast<std::uint32_t>(units), decimals);
   return write_scaled_large(first, units, decimals);
 }
 

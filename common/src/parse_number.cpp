@@ -86,7 +86,8 @@ std::from_chars_result from_chars_with_library(const char* first, const char* la
   }
   errno = 0;
   char* stop = nullptr;
-  const T parsed = std::is_same_v<T, float> ? static_cast<T>(std::strtof(text, &stop)) : static_cast<T>(std::strtod(text, &stop));
+  const T parsed =
+      std::is_same_v<T, float> ? static_cast<T>(std::strtof(text, &stop)) : static_cast<T>(std::strtod(text, &stop));
   if (errno == ERANGE && (std::isinf(parsed) || parsed == T{0})) return {end, std::errc::result_out_of_range};
   value = parsed;
   return {first + (stop - text), std::errc{}};

@@ -14,12 +14,13 @@
 #include "streamlab/random.hpp"
 #include "streamlab/thread_pool.hpp"
 
+#include <fmt/core.h>
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
-#include <fmt/core.h>
 
+#include <sys/resource.h>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -29,7 +30,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <sys/resource.h>
 #include <thread>
 #include <vector>
 
@@ -44,10 +44,10 @@ struct Options {
   int blocks = 16;          // blocks of numbers to search for primes (CPU-bound)
   int block_size = 50'000;  // numbers per block
   int threads = static_cast<int>(streamlab::ThreadPool::default_thread_count());
-  int records = 10;         // records for the crash demo
-  int poison = 6;           // the record that crashes its worker (none if >= records)
-  int items = 12;           // items through the async channel
-  int capacity = 4;         // the async channel's capacity
+  int records = 10;  // records for the crash demo
+  int poison = 6;    // the record that crashes its worker (none if >= records)
+  int items = 12;    // items through the async channel
+  int capacity = 4;  // the async channel's capacity
   std::uint64_t seed = 5;
 };
 
@@ -112,7 +112,8 @@ void thread_pool_for_io(const Options& options) {
   watch.restart();
   std::int64_t pooled_bytes = 0;
   const auto urls = std::views::iota(0, options.fetches);
-  for (const Page& page : streamlab::parallel_map(urls, fetch, {.threads = static_cast<std::size_t>(options.workers)})) {
+  for (const Page& page :
+       streamlab::parallel_map(urls, fetch, {.threads = static_cast<std::size_t>(options.workers)})) {
     fmt::print("  {} → {} bytes\n", page.url, page.bytes);  // process(result): in input order
     pooled_bytes += page.bytes;
   }
@@ -179,8 +180,9 @@ void threads_for_cpu(const Options& options) {
   // "A thread per core" only when it is one: --threads may ask for fewer or more.
   const std::size_t cores = streamlab::ThreadPool::default_thread_count();
   const bool per_core = static_cast<std::size_t>(options.threads) == cores;
-  const std::string many = per_core ? "a thread per core"
-                                     : fmt::format("{} thread{} (--threads)", options.threads, options.threads == 1 ? "" : "s");
+  const std::string many =
+      per_core ? "a thread per core"
+               : fmt::format("{} thread{} (--threads)", options.threads, options.threads == 1 ? "" : "s");
   fmt::print("Same counts on 1 thread and on {}: {}\n", many, one == all ? "yes" : "NO");
   if (per_core) {
     streamlab::measured("Threads (one per core)", options.threads, "", 0);
@@ -241,7 +243,8 @@ void processes_for_isolation(const Options& options) {
   //! [process_pool]
   streamlab::ProcessPool pool{{"/proc/self/exe", "--worker"}, 2};
   int failed = 0;
-  for (const streamlab::ProcessResult& result : pool.map(sensor_records(options.records, options.poison, options.seed))) {
+  for (const streamlab::ProcessResult& result :
+       pool.map(sensor_records(options.records, options.poison, options.seed))) {
     if (result.ok) {
       fmt::print("  record {}: {}\n", result.index, result.output);
     } else {
@@ -250,8 +253,8 @@ void processes_for_isolation(const Options& options) {
     }
   }
   //! [process_pool]
-  fmt::print("Records: {}, succeeded: {}, failed: {}; workers replaced: {}\n", options.records, options.records - failed,
-             failed, pool.workers_replaced());
+  fmt::print("Records: {}, succeeded: {}, failed: {}; workers replaced: {}\n", options.records,
+             options.records - failed, failed, pool.workers_replaced());
   fmt::print("The stream went on: in a thread, the same abort would have ended the whole program.\n");
 }
 
@@ -362,9 +365,11 @@ int main(int argc, char** argv) {
   streamlab::add_count_option(app, "--fetches", options.fetches, "simulated downloads (I/O-bound)", 10'000);
   streamlab::add_count_option(app, "--workers", options.workers, "threads for the downloads", 256);
   streamlab::add_count_option(app, "--latency-ms", options.latency_ms, "wait of each download, in ms", 10'000);
-  streamlab::add_count_option(app, "--blocks", options.blocks, "blocks of numbers to search for primes (CPU-bound)", 10'000);
+  streamlab::add_count_option(app, "--blocks", options.blocks, "blocks of numbers to search for primes (CPU-bound)",
+                              10'000);
   streamlab::add_count_option(app, "--block-size", options.block_size, "numbers per block", 10'000'000);
-  streamlab::add_count_option(app, "--threads", options.threads, "threads for the CPU-bound work (default: one per core)", 256);
+  streamlab::add_count_option(app, "--threads", options.threads,
+                              "threads for the CPU-bound work (default: one per core)", 256);
   streamlab::add_count_option(app, "--records", options.records, "records for the crash demo", 100'000);
   app.add_option("--poison", options.poison, "the record that crashes its worker (none if >= --records)")
       ->check(streamlab::whole_number_in(0, 100'000))

@@ -36,12 +36,12 @@ using streamlab::Clock;
 using streamlab::OverflowPolicy;
 
 struct Options {
-  std::int64_t count = 2000;         // items the producer makes (virtual-time run)
-  std::int64_t capacity = 100;       // queue capacity (virtual-time run)
+  std::int64_t count = 2000;    // items the producer makes (virtual-time run)
+  std::int64_t capacity = 100;  // queue capacity (virtual-time run)
   std::int64_t produce_every_us = 1000;
-  std::int64_t consume_us = 2500;    // mean time the consumer spends on one item
-  std::int64_t real_count = 200;     // items in the real-time run
-  std::int64_t real_capacity = 20;   // (its producer and consumer run twice as fast: see run_for_real)
+  std::int64_t consume_us = 2500;   // mean time the consumer spends on one item
+  std::int64_t real_count = 200;    // items in the real-time run
+  std::int64_t real_capacity = 20;  // (its producer and consumer run twice as fast: see run_for_real)
   std::uint64_t seed = 42;
 };
 
@@ -223,8 +223,8 @@ RunResult simulate(const Setup& setup, const Options& options) {
 
   RunResult result;
   std::int64_t made = 0;
-  std::optional<Item> in_hand;             // made, not yet in the queue (a full blocking queue leaves it here)
-  Clock::time_point next_item_at{};        // when the producer makes its next item
+  std::optional<Item> in_hand;                 // made, not yet in the queue (a full blocking queue leaves it here)
+  Clock::time_point next_item_at{};            // when the producer makes its next item
   Clock::time_point consumer_free_at = never;  // when the consumer finishes its item (never: idle)
   for (;;) {
     bool progress = true;
@@ -256,7 +256,7 @@ RunResult simulate(const Setup& setup, const Options& options) {
     // Jump to the next event: the producer's next item or the consumer's next finish.
     Clock::time_point next = consumer_free_at;
     if (!in_hand && made < options.count) next = std::min(next, next_item_at);  // a stalled producer waits
-    if (next == never) break;  // nothing left to happen
+    if (next == never) break;                                                   // nothing left to happen
     clock.advance_to(next);
   }
   const auto stats = queue.stats();

@@ -35,8 +35,8 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -57,7 +57,7 @@ using streamlab::BoundedQueue;
 using streamlab::RowError;
 
 constexpr int exit_failed = 1;
-constexpr int exit_interrupted = 130;  // 128 + SIGINT, as shells report it
+constexpr int exit_interrupted = 130;           // 128 + SIGINT, as shells report it
 constexpr std::size_t max_record_bytes = 4096;  // a longer line is a bad row, not a memory hog
 constexpr std::uint64_t fail_at = 1000;         // --fail-stage throws at this reading
 
@@ -114,10 +114,10 @@ struct Batch {
   std::uint64_t sequence = 0;  // which batch it is a part of: the sink puts the parts back together
   std::size_t worker = 0;      // which part
   std::vector<Reading> readings;
-  Clock::time_point formed;    // when the batcher let the batch go: latency is measured from here
-  std::string lines;           // the readings as output CSV lines, rendered by the worker (and room for more)
+  Clock::time_point formed;              // when the batcher let the batch go: latency is measured from here
+  std::string lines;                     // the readings as output CSV lines, rendered by the worker (and room for more)
   std::vector<std::uint32_t> line_ends;  // where each line ends in `lines`: the last is the end of the text
-  std::vector<std::uint8_t> route;  // part 0 only, with 2+ workers: the part of each reading, in input order
+  std::vector<std::uint8_t> route;       // part 0 only, with 2+ workers: the part of each reading, in input order
 
   // The rendered lines (`lines` holds room for more after them).
   std::string_view text() const { return {lines.data(), line_ends.empty() ? 0 : line_ends.back()}; }
@@ -205,13 +205,27 @@ Generated write_data(const fs::path& path, std::int64_t rows, std::uint64_t seed
     const double value = 20.0 + 2.5 * sensor + 5.0 * std::sin(t / 150.0 + sensor) + rng.normal(0.0, 0.5);
     if (i > 0 && rng.bernoulli(0.002)) {
       switch (broken++ % 7) {  // each kind of bad row in turn
-        case 0: file.write(fmt::format("{},{}\n", ts, sensor)); break;                      // wrong_field_count
-        case 1: file.write(fmt::format("{},,{:.3f}\n", ts, value)); break;                   // empty_field
-        case 2: file.write(fmt::format("{},{},n/a\n", ts, sensor)); break;                   // not_a_number
-        case 3: file.write(fmt::format("{},-{},{:.3f}\n", ts, sensor, value)); break;        // out_of_range
-        case 4: file.write(fmt::format("{},{},nan\n", ts, sensor)); break;                   // non_finite
-        case 5: file.write(fmt::format("{},{},{}\n", ts, sensor, std::string(5000, '9'))); break;  // line_too_long
-        default: file.write(fmt::format("{},{},1{}5\n", ts, sensor, '\0')); break;          // nul_byte
+        case 0:
+          file.write(fmt::format("{},{}\n", ts, sensor));
+          break;  // wrong_field_count
+        case 1:
+          file.write(fmt::format("{},,{:.3f}\n", ts, value));
+          break;  // empty_field
+        case 2:
+          file.write(fmt::format("{},{},n/a\n", ts, sensor));
+          break;  // not_a_number
+        case 3:
+          file.write(fmt::format("{},-{},{:.3f}\n", ts, sensor, value));
+          break;  // out_of_range
+        case 4:
+          file.write(fmt::format("{},{},nan\n", ts, sensor));
+          break;  // non_finite
+        case 5:
+          file.write(fmt::format("{},{},{}\n", ts, sensor, std::string(5000, '9')));
+          break;  // line_too_long
+        default:
+          file.write(fmt::format("{},{},1{}5\n", ts, sensor, '\0'));
+          break;  // nul_byte
       }
     } else if (rng.bernoulli(0.002)) {
       ++spikes;
@@ -230,7 +244,7 @@ Generated write_data(const fs::path& path, std::int64_t rows, std::uint64_t seed
 struct SensorResult {
   streamlab::OnlineStats values;
   std::uint64_t anomalies = 0;
-  double model_error = 0;     // Σ|value − prediction| over predicted readings
+  double model_error = 0;  // Σ|value − prediction| over predicted readings
   std::uint64_t predicted = 0;
   double baseline_error = 0;  // Σ|value − running mean before it|: what a model that never adapts gets
   std::uint64_t baselined = 0;
@@ -242,9 +256,9 @@ struct Counts {
   std::array<std::uint64_t, streamlab::row_error_count> rejected{};  // 2.–3. by reason
   std::uint64_t parse_rejected = 0;
   std::uint64_t filter_rejected = 0;
-  std::uint64_t valid = 0;        // readings the source passed on
-  std::uint64_t transformed = 0;  // 4.
-  std::uint64_t batches = 0;      // 5.
+  std::uint64_t valid = 0;               // readings the source passed on
+  std::uint64_t transformed = 0;         // 4.
+  std::uint64_t batches = 0;             // 5.
   std::vector<std::uint64_t> processed;  // 6. per worker
   std::uint64_t aggregated = 0;          // 7.
   std::uint64_t written = 0;             // 8.
@@ -254,15 +268,20 @@ struct Counts {
   std::vector<streamlab::StageCpuTime> cpu_by_stage;  // filled by run() after the join
 };
 
-[[noreturn]] void injected(const char* stage) { throw std::runtime_error(fmt::format("injected failure in {} (--fail-stage)", stage)); }
+[[noreturn]] void injected(const char* stage) {
+  throw std::runtime_error(fmt::format("injected failure in {} (--fail-stage)", stage));
+}
 
 // CSV text: quoted, quotes doubled, control characters shown as '?', so one bad row is one line.
 std::string quoted(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
-    if (c == '"') out += "\"\"";
-    else if (static_cast<unsigned char>(c) < 0x20) out += '?';
-    else out += c;
+    if (c == '"')
+      out += "\"\"";
+    else if (static_cast<unsigned char>(c) < 0x20)
+      out += '?';
+    else
+      out += c;
   }
   return out + "\"";
 }
@@ -276,7 +295,8 @@ std::string quoted(std::string_view text) {
 // built elsewhere and copied. `ends` says where each line ends; the last is the end of the text.
 void render_lines(const std::vector<Reading>& readings, std::string& text, std::vector<std::uint32_t>& ends) {
   using namespace streamlab;
-  constexpr std::size_t max_line = 3 * max_integer_chars + max_shortest_chars + 2 * max_fixed_chars + 8;  // 7 fields, 6 commas, '\n'
+  constexpr std::size_t max_line =
+      3 * max_integer_chars + max_shortest_chars + 2 * max_fixed_chars + 8;  // 7 fields, 6 commas, '\n'
   ends.clear();
   std::size_t used = 0;
   for (const Reading& r : readings) {
@@ -318,8 +338,8 @@ struct Pipeline {
   // queue as one vector (no copy of its readings, one lock for the lot). The capacity is in
   // chunks: --queue-capacity readings, rounded up to whole chunks.
   static constexpr std::size_t source_chunk = 4096;
-  BoundedQueue<std::vector<Reading>> readings{
-      (static_cast<std::size_t>(options.queue_capacity) + source_chunk - 1) / source_chunk};
+  BoundedQueue<std::vector<Reading>> readings{(static_cast<std::size_t>(options.queue_capacity) + source_chunk - 1) /
+                                              source_chunk};
   BoundedQueue<std::vector<Reading>> empty_chunks{8};  // Transform → Source, for reuse (see `used`)
   std::vector<std::unique_ptr<BoundedQueue<Batch>>> to_workers;
   BoundedQueue<Batch> processed{4};
@@ -581,10 +601,12 @@ struct Pipeline {
         write_batch(done->second.by_worker, merged, next_line);
         // One latency per batch, once all its parts are written (not one per part: with N workers
         // that would count each batch N times, and its fastest part too).
-        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - done->second.by_worker[0].formed).count();
+        const double ms =
+            std::chrono::duration<double, std::milli>(Clock::now() - done->second.by_worker[0].formed).count();
         counts.latency_p50.add(ms);
         counts.latency_p99.add(ms);
-        for (Batch& used_part : done->second.by_worker) used.try_push(std::move(used_part));  // to Transform: never full
+        for (Batch& used_part : done->second.by_worker)
+          used.try_push(std::move(used_part));  // to Transform: never full
         waiting.erase(done);
       }
     }
@@ -778,10 +800,11 @@ std::string summary_json(const Counts& c) {
   out += "}, \"sensors\": {";
   first = true;
   for (const auto& [id, s] : c.sensors.in_order()) {
-    out += fmt::format("{}\"{}\": {{\"count\": {}, \"mean\": {}, \"variance\": {}, \"min\": {}, \"max\": {}, "
-                       "\"anomalies\": {}}}",
-                       first ? "" : ", ", id, s.values.count(), number(s.values.mean()), number(s.values.variance()),
-                       number(s.values.min()), number(s.values.max()), s.anomalies);
+    out += fmt::format(
+        "{}\"{}\": {{\"count\": {}, \"mean\": {}, \"variance\": {}, \"min\": {}, \"max\": {}, "
+        "\"anomalies\": {}}}",
+        first ? "" : ", ", id, s.values.count(), number(s.values.mean()), number(s.values.variance()),
+        number(s.values.min()), number(s.values.max()), s.anomalies);
     first = false;
   }
   return out + "}}\n";
@@ -800,9 +823,10 @@ int run(const CLI::App& app, const Options& options) {
     const Generated data = write_data(input_path, options.rows, options.seed);
     if (!data.complete) {
       streamlab::banner("09 · Complete Pipeline");
-      fmt::print("\nInterrupted (Ctrl-C) while generating the data: {} of {} rows written, none processed.\n"
-                 "Nothing is kept: the partial file goes with the temporary folder.\n",
-                 with_commas(data.rows), with_commas(static_cast<std::uint64_t>(options.rows)));
+      fmt::print(
+          "\nInterrupted (Ctrl-C) while generating the data: {} of {} rows written, none processed.\n"
+          "Nothing is kept: the partial file goes with the temporary folder.\n",
+          with_commas(data.rows), with_commas(static_cast<std::uint64_t>(options.rows)));
       return exit_interrupted;
     }
     spikes = data.spikes;
@@ -813,14 +837,16 @@ int run(const CLI::App& app, const Options& options) {
   csv.max_record_bytes = max_record_bytes;
   std::optional<streamlab::CsvReader> reader;
   try {
-    reader.emplace(options.input == "-" ? streamlab::CsvReader::from_stdin(csv) : streamlab::CsvReader::open(input_path, csv));
+    reader.emplace(options.input == "-" ? streamlab::CsvReader::from_stdin(csv)
+                                        : streamlab::CsvReader::open(input_path, csv));
     if (reader->empty()) return streamlab::usage_error(app, fmt::format("{}: the input is empty", input_name));
     for (const char* column : {"timestamp_ms", "sensor_id", "value"}) reader->require_column(column);
   } catch (const std::exception& error) {
     return streamlab::usage_error(app, error.what());
   }
   const fs::path output_path = options.output.empty() ? temp.path() / "scored.csv" : fs::path(options.output);
-  const fs::path dead_path = options.dead_letter.empty() ? temp.path() / "dead_letter.csv" : fs::path(options.dead_letter);
+  const fs::path dead_path =
+      options.dead_letter.empty() ? temp.path() / "dead_letter.csv" : fs::path(options.dead_letter);
   std::optional<streamlab::AtomicFile> output, dead_letter, json;
   try {
     output.emplace(output_path);
@@ -870,9 +896,10 @@ int run(const CLI::App& app, const Options& options) {
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout gives EPIPE, handled below, instead of killing us
   Options options;
-  CLI::App app{"Lesson 09: Complete pipeline — the seed's eight streaming stages as one concurrent program over "
-               "sensor readings.",
-               "09_complete_pipeline"};
+  CLI::App app{
+      "Lesson 09: Complete pipeline — the seed's eight streaming stages as one concurrent program over "
+      "sensor readings.",
+      "09_complete_pipeline"};
   app.footer(
       "Input (--input): CSV with a header row naming the columns timestamp_ms (an integer, milliseconds),\n"
       "sensor_id (a whole number, 0 or more) and value (a finite number); other columns are ignored, and a\n"
@@ -895,7 +922,8 @@ int main(int argc, char** argv) {
   streamlab::add_count_option(app, "--workers", options.workers, "threads for 6. Process", 64);
   app.add_option("--fail-stage", options.fail_stage)->group("");  // tests only: see the top of this file
   if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
-  if (app.count("--input") > 0 && options.input.empty()) return streamlab::usage_error(app, "--input needs a file name");
+  if (app.count("--input") > 0 && options.input.empty())
+    return streamlab::usage_error(app, "--input needs a file name");
   install_sigint_handler();  // before any work: a Ctrl-C from here on ends the run cleanly
   // Every error is caught here, so that the stack unwinds on the way out and the temporary folder
   // and files are removed (an uncaught exception may end the program without unwinding).

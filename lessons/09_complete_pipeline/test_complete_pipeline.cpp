@@ -4,8 +4,8 @@
 #include "streamlab/stats.hpp"
 #include "streamlab/temp_dir.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/core.h>
+#include <catch2/catch.hpp>
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -52,7 +52,9 @@ std::string slurp(const fs::path& path) {
   return text.str();
 }
 
-std::size_t count_lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+std::size_t count_lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
 
 // A small input with good rows of 5 sensors and one bad row of every kind (line numbers known).
 std::string small_input(std::map<std::uint64_t, std::string>& bad_lines) {
@@ -91,10 +93,11 @@ TEST_CASE("the summary equals a single-threaded computation, and every bad row i
   std::map<std::uint64_t, std::string> bad;
   const std::string csv = small_input(bad);
   std::ofstream(dir.path() / "in.csv", std::ios::binary) << csv;
-  const auto result = run_lesson({"--input", (dir.path() / "in.csv").string(), "--output", (dir.path() / "out.csv").string(),
-                                  "--dead-letter", (dir.path() / "dead.csv").string(), "--summary-json",
-                                  (dir.path() / "summary.json").string(), "--workers", "2", "--batch-size", "64"},
-                                 dir.path());
+  const auto result =
+      run_lesson({"--input", (dir.path() / "in.csv").string(), "--output", (dir.path() / "out.csv").string(),
+                  "--dead-letter", (dir.path() / "dead.csv").string(), "--summary-json",
+                  (dir.path() / "summary.json").string(), "--workers", "2", "--batch-size", "64"},
+                 dir.path());
   REQUIRE(result.status == 0);
 
   // Independent: one CsvReader, one loop, OnlineStats per sensor.
@@ -171,16 +174,17 @@ TEST_CASE("an exception in any stage stops the pipeline: exit 1, the stage named
     INFO("stage " << stage);
     streamlab::TempDir dir;
     const auto out = dir.path() / "out.csv";
-    const auto result = run_lesson({"--rows", "20000", "--batch-size", "100", "--workers", "2", "--output", out.string(),
-                                    "--fail-stage", stage},
-                                   dir.path());
+    const auto result = run_lesson(
+        {"--rows", "20000", "--batch-size", "100", "--workers", "2", "--output", out.string(), "--fail-stage", stage},
+        dir.path());
     CHECK(result.status == 1);
     CHECK(slurp(dir.path() / "stderr.txt").find(fmt::format("injected failure in {}", stage)) != std::string::npos);
     CHECK(result.out.find("Partial results: stage") != std::string::npos);
     CHECK_FALSE(fs::exists(out));
     // Nothing else left in the folder: no temporary output file.
     std::size_t files = 0;
-    for (const auto& entry : fs::directory_iterator(dir.path())) files += entry.path().filename().string().find(".tmp-") != std::string::npos;
+    for (const auto& entry : fs::directory_iterator(dir.path()))
+      files += entry.path().filename().string().find(".tmp-") != std::string::npos;
     CHECK(files == 0);
   }
 }

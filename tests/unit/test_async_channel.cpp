@@ -44,7 +44,8 @@ asio::awaitable<void> produce_words(AsyncChannel<std::unique_ptr<std::string>>& 
   co_await channel.finish();
 }
 
-asio::awaitable<void> consume_words(AsyncChannel<std::unique_ptr<std::string>>& channel, std::vector<std::string>& into) {
+asio::awaitable<void> consume_words(AsyncChannel<std::unique_ptr<std::string>>& channel,
+                                    std::vector<std::string>& into) {
   while (auto item = co_await channel.receive()) into.push_back(**item);
 }
 
@@ -72,7 +73,7 @@ TEST_CASE("a full channel suspends the producer: capacity is backpressure") {
   asio::io_context io;
   AsyncChannel<int> channel{io.get_executor(), 3};
   spawn(io, produce(channel, 10));
-  io.poll();  // runs everything that can run now: no consumer yet
+  io.poll();                   // runs everything that can run now: no consumer yet
   CHECK(channel.sent() == 3);  // the producer is suspended on the 4th send
   CHECK_FALSE(io.stopped());
   std::vector<int> received;

@@ -97,16 +97,15 @@ TEST_CASE("items that own memory survive the ring's growth and wrap-around") {
   bool in_order = true;
   for (int round = 0; round < 30; ++round) {
     for (int i = 0; i < 23; ++i) queue.push(std::string(40, 'x') + std::to_string(next_in++));
-    for (int i = 0; i < 11; ++i) in_order = in_order && *queue.pop() == std::string(40, 'x') + std::to_string(next_out++);
+    for (int i = 0; i < 11; ++i)
+      in_order = in_order && *queue.pop() == std::string(40, 'x') + std::to_string(next_out++);
   }
   CHECK(in_order);
   CHECK(queue.size() == static_cast<std::size_t>(next_in - next_out));
   // The rest is destroyed with the queue (ASan checks nothing leaks or is freed twice).
 }
 
-TEST_CASE("a capacity of zero is a mistake") {
-  CHECK_THROWS_AS(BoundedQueue<int>(0), std::invalid_argument);
-}
+TEST_CASE("a capacity of zero is a mistake") { CHECK_THROWS_AS(BoundedQueue<int>(0), std::invalid_argument); }
 
 TEST_CASE("drop_oldest keeps the newest items, like deque(maxlen=1000)") {
   BoundedQueue<int> queue{1000, OverflowPolicy::drop_oldest};

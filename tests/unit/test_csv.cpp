@@ -255,9 +255,22 @@ TEST_CASE("parse_field<double>: the fast path gives exactly the double from_char
     return value;
   };
   streamlab::Random random{7};
-  std::vector<std::string> texts = {"0",   "-0",     "0.0",  "007",   "5.",     "-5.",    "1e5",
-                                    "0.1", "0.3",    "1.15", "2.675", "123456789012345",    "1234567890123456",
-                                    "9007199254740993", "0.000000000000001", "999999999999999.9"};
+  std::vector<std::string> texts = {"0",
+                                    "-0",
+                                    "0.0",
+                                    "007",
+                                    "5.",
+                                    "-5.",
+                                    "1e5",
+                                    "0.1",
+                                    "0.3",
+                                    "1.15",
+                                    "2.675",
+                                    "123456789012345",
+                                    "1234567890123456",
+                                    "9007199254740993",
+                                    "0.000000000000001",
+                                    "999999999999999.9"};
   for (int i = 0; i < 100'000; ++i) {
     std::string text = random.bernoulli(0.5) ? "-" : "";
     const auto digits = random.uniform_int(1, 18);
@@ -332,7 +345,8 @@ TEST_CASE("special_bytes: the delimiter, newline, quote and NUL among 16 bytes, 
     }
   }
   // Random blocks, dense in special bytes and their neighbours (0x01, 0x80 and up, '!', '#', '-').
-  const char alphabet[] = {',', ';', '\n', '\r', '"', '\0', '\x01', '\x7f', '\x80', '\xff', '!', '#', '-', 'a', '0', '\t'};
+  const char alphabet[] = {',',    ';',    '\n', '\r', '"', '\0', '\x01', '\x7f',
+                           '\x80', '\xff', '!',  '#',  '-', 'a',  '0',    '\t'};
   streamlab::Random random{23};
   for (int i = 0; i < 20'000; ++i) {
     char block[16];

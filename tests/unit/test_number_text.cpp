@@ -14,7 +14,6 @@
 #include <string>
 #include <vector>
 
-
 namespace {
 
 // What the standard library writes: the reference both functions must match character for character.
@@ -43,12 +42,42 @@ std::string shortest(double value) {
 // Values of the kinds a pipeline writes: sensor readings with a few decimals, z-scores, values of
 // every magnitude, exact halves (the ties), the edges of the fast paths, and the special values.
 std::vector<double> sample_values() {
-  std::vector<double> values = {0.0,     -0.0,    0.5,     1.5,    2.5,     -2.5,    0.125,   1.03125,
-                                0.00005, 0.00015, 1e-3,    9.9999, 1e4,     1e4 - 1, 0.1,     0.2,
-                                0.3,     1.0 / 3, 2.0 / 3, 1e15,   4.5e15,  1e16,    1e300,   -1e300,
-                                5e-324,  1e-320,  0x1p52,  0x1p53, 123.456, 23.45,   -0.0004, 0.1 + 0.2,
-                                std::numeric_limits<double>::max(), std::numeric_limits<double>::infinity(),
-                                -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()};
+  std::vector<double> values = {0.0,
+                                -0.0,
+                                0.5,
+                                1.5,
+                                2.5,
+                                -2.5,
+                                0.125,
+                                1.03125,
+                                0.00005,
+                                0.00015,
+                                1e-3,
+                                9.9999,
+                                1e4,
+                                1e4 - 1,
+                                0.1,
+                                0.2,
+                                0.3,
+                                1.0 / 3,
+                                2.0 / 3,
+                                1e15,
+                                4.5e15,
+                                1e16,
+                                1e300,
+                                -1e300,
+                                5e-324,
+                                1e-320,
+                                0x1p52,
+                                0x1p53,
+                                123.456,
+                                23.45,
+                                -0.0004,
+                                0.1 + 0.2,
+                                std::numeric_limits<double>::max(),
+                                std::numeric_limits<double>::infinity(),
+                                -std::numeric_limits<double>::infinity(),
+                                std::numeric_limits<double>::quiet_NaN()};
   // Both sides of every power of ten, whole and with four decimals: where a number gains a digit.
   for (double power = 1; power <= 1e15; power *= 10) {
     for (const double whole : {power - 1, power, power + 1}) {
@@ -62,7 +91,7 @@ std::vector<double> sample_values() {
     values.push_back(random.normal(20.0, 5.0));                                           // readings
     values.push_back(std::round(random.normal(20.0, 5.0) * 1000) / 1000);                 // 3 decimals
     values.push_back(static_cast<double>(random.uniform_int(-99'999, 99'999)) / 10'000);  // 4 decimals
-    const double magnitude = std::pow(10.0, random.uniform01() * 24 - 12);  // one draw a statement
+    const double magnitude = std::pow(10.0, random.uniform01() * 24 - 12);                // one draw a statement
     values.push_back(random.bernoulli(0.5) ? magnitude : -magnitude);
     values.push_back(static_cast<double>(random.uniform_int(0, 1 << 20)) / 1024);  // exact binary: ties
     // 15 to 17 significant digits: where the fast path of write_shortest must give up.
@@ -88,7 +117,7 @@ TEST_CASE("write_fixed: rounding on the exact value, ties to even") {
   CHECK(fixed(3.5, 0) == "4");
   CHECK(fixed(1.03125, 4) == "1.0312");  // an exact tie: to the even digit
   CHECK(fixed(1.09375, 4) == "1.0938");
-  CHECK(fixed(0.00015, 4) == "0.0001");  // the double is a little below 0.00015
+  CHECK(fixed(0.00015, 4) == "0.0001");    // the double is a little below 0.00015
   CHECK(fixed(-0.00001, 4) == "-0.0000");  // printf keeps the sign
   CHECK(fixed(2.0 / 3.0, 4) == "0.6667");
   CHECK(fixed(-1e300, 0).size() == 302);
@@ -151,7 +180,8 @@ TEST_CASE("write_* stay within the room they are given") {
   constexpr char canary = '#';
   std::array<char, streamlab::max_fixed_chars + 16> text{};
   const auto room_kept = [&](std::size_t room) {
-    return std::all_of(text.begin() + static_cast<std::ptrdiff_t>(room), text.end(), [](char c) { return c == canary; });
+    return std::all_of(text.begin() + static_cast<std::ptrdiff_t>(room), text.end(),
+                       [](char c) { return c == canary; });
   };
   for (const double value : {-1234.5678, -0.00000001, 0.5, -9999.99995, -99999999.5, 1e15, -4.5e15}) {
     text.fill(canary);
@@ -163,7 +193,8 @@ TEST_CASE("write_* stay within the room they are given") {
       CHECK(room_kept(streamlab::max_fixed_chars));
     }
   }
-  for (const std::int64_t value : {std::int64_t{-1}, std::int64_t{-999'999'999'999'999}, std::numeric_limits<std::int64_t>::min()}) {
+  for (const std::int64_t value :
+       {std::int64_t{-1}, std::int64_t{-999'999'999'999'999}, std::numeric_limits<std::int64_t>::min()}) {
     text.fill(canary);
     streamlab::write_integer(text.data(), value);
     CHECK(room_kept(streamlab::max_integer_chars));

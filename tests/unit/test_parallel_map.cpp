@@ -186,11 +186,11 @@ TEST_CASE("breaking out of a parallel_map loop stops the work and leaves nothing
       for (int x : results) {
         if (x == 4) break;
       }
-    }  // generator destroyed here, the pool still alive
+    }                                                 // generator destroyed here, the pool still alive
     CHECK(pool.submit([] { return 1; }).get() == 1);  // and still usable
   }
-  CHECK(active.load() == 0);        // every f call has returned
-  CHECK(calls.load() <= 5 + 6);     // at most the in-flight window past the last consumed item
+  CHECK(active.load() == 0);     // every f call has returned
+  CHECK(calls.load() <= 5 + 6);  // at most the in-flight window past the last consumed item
   const int after = calls.load();
   CHECK(after >= 5);
 }
@@ -212,7 +212,8 @@ TEST_CASE("parallel_map over an empty input yields nothing") {
 TEST_CASE("parallel_map copies from a container and moves from a single-pass input") {
   const std::vector<std::string> words{"a", "bb", "ccc"};
   std::vector<std::size_t> lengths;
-  for (auto n : parallel_map(std::views::all(words), [](std::string s) { return s.size(); }, {.threads = 2})) lengths.push_back(n);
+  for (auto n : parallel_map(std::views::all(words), [](std::string s) { return s.size(); }, {.threads = 2}))
+    lengths.push_back(n);
   CHECK(lengths == std::vector<std::size_t>{1, 2, 3});
   CHECK(words == std::vector<std::string>{"a", "bb", "ccc"});  // not stolen
 
@@ -221,7 +222,8 @@ TEST_CASE("parallel_map copies from a container and moves from a single-pass inp
     for (int i = 0; i < 5; ++i) co_yield std::make_unique<int>(i);
   };
   std::vector<int> values;
-  for (int v : parallel_map(boxes(), [](std::unique_ptr<int> p) { return *p * 10; }, {.threads = 2})) values.push_back(v);
+  for (int v : parallel_map(boxes(), [](std::unique_ptr<int> p) { return *p * 10; }, {.threads = 2}))
+    values.push_back(v);
   CHECK(values == std::vector<int>{0, 10, 20, 30, 40});
 }
 

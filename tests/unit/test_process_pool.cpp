@@ -2,16 +2,16 @@
 
 #include <catch2/catch.hpp>
 
-#include <cerrno>
-#include <ranges>
-#include <set>
-#include <stdexcept>
-#include <string>
-#include <csignal>
 #include <poll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cerrno>
+#include <csignal>
+#include <ranges>
+#include <set>
+#include <stdexcept>
+#include <string>
 #include <system_error>
 #include <vector>
 
@@ -154,7 +154,7 @@ TEST_CASE("breaking out early kills the busy workers, and the next map gets only
     auto results = pool.map(std::views::all(first));
     auto it = results.begin();
     CHECK(it->output == "A");  // "hang" is now in flight on the other worker, forever
-  }  // destroyed here: the hung worker is killed and replaced, without waiting for it
+  }                            // destroyed here: the hung worker is killed and replaced, without waiting for it
   const auto second = run_all(pool, {"x", "y", "z"});
   REQUIRE(second.size() == 3);
   CHECK(second[0].output == "X");

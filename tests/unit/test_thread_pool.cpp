@@ -37,10 +37,11 @@ TEST_CASE("every submitted task runs exactly once") {
   std::vector<std::future<int>> futures;
   {
     ThreadPool pool{3};
-    for (int i = 0; i < 200; ++i) futures.push_back(pool.submit([&runs, i] {
-      runs.fetch_add(1);
-      return i;
-    }));
+    for (int i = 0; i < 200; ++i)
+      futures.push_back(pool.submit([&runs, i] {
+        runs.fetch_add(1);
+        return i;
+      }));
     for (int i = 0; i < 200; ++i) CHECK(futures[static_cast<std::size_t>(i)].get() == i);
   }
   CHECK(runs.load() == 200);

@@ -127,9 +127,15 @@ class AdaptiveBatcher {
   std::vector<T> take(FlushReason reason) {
     last_reason_ = reason;
     switch (reason) {
-      case FlushReason::size: ++by_size_; break;
-      case FlushReason::timeout: ++by_timeout_; break;
-      case FlushReason::close: ++by_close_; break;
+      case FlushReason::size:
+        ++by_size_;
+        break;
+      case FlushReason::timeout:
+        ++by_timeout_;
+        break;
+      case FlushReason::close:
+        ++by_close_;
+        break;
     }
     std::vector<T> batch = std::move(pending_);
     if (!spares_.empty()) {  // a recycled vector: already cleared, with room for a batch

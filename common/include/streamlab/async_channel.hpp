@@ -53,7 +53,8 @@ template <typename T>
 class AsyncChannel {
  public:
   /// A channel holding at most `capacity` items not yet received.
-  AsyncChannel(asio::any_io_executor executor, std::size_t capacity) : channel_(std::move(executor), capacity), capacity_(capacity) {}
+  AsyncChannel(asio::any_io_executor executor, std::size_t capacity)
+      : channel_(std::move(executor), capacity), capacity_(capacity) {}
 
   /// The most items the channel holds.
   std::size_t capacity() const noexcept { return capacity_; }

@@ -37,12 +37,12 @@ enum class PushResult {
 /// A snapshot of a queue's counters, taken under its lock so the numbers agree with each other.
 /// At every moment `pushed == popped + dropped + size`.
 struct QueueStats {
-  std::uint64_t pushed = 0;         ///< items handed to the queue (not refused as full or closed)
-  std::uint64_t popped = 0;         ///< items taken out by consumers
-  std::uint64_t dropped = 0;        ///< items discarded by the overflow policy
-  std::size_t size = 0;             ///< items in the queue now
-  std::size_t high_water = 0;       ///< the most items the queue has held at once (never > capacity)
-  std::size_t capacity = 0;         ///< the most items it may hold
+  std::uint64_t pushed = 0;           ///< items handed to the queue (not refused as full or closed)
+  std::uint64_t popped = 0;           ///< items taken out by consumers
+  std::uint64_t dropped = 0;          ///< items discarded by the overflow policy
+  std::size_t size = 0;               ///< items in the queue now
+  std::size_t high_water = 0;         ///< the most items the queue has held at once (never > capacity)
+  std::size_t capacity = 0;           ///< the most items it may hold
   std::size_t waiting_producers = 0;  ///< threads blocked in a push right now
   std::size_t waiting_consumers = 0;  ///< threads blocked in a pop right now
 };
@@ -210,7 +210,9 @@ class BoundedQueue {
 
   /// Appends up to `max` items to `out` under one lock, waiting while the queue is empty.
   /// Returns how many were taken: 0 only when the queue is closed and empty (or `max` is 0).
-  std::size_t pop_many(std::vector<T>& out, std::size_t max) { return pop_batch(out, max, Wait::forever, time_point::max()); }
+  std::size_t pop_many(std::vector<T>& out, std::size_t max) {
+    return pop_batch(out, max, Wait::forever, time_point::max());
+  }
   /// Like pop_many, but never waits (0 when empty).
   std::size_t try_pop_many(std::vector<T>& out, std::size_t max) { return pop_batch(out, max, Wait::no, time_point{}); }
   /// Like pop_many, but waits only until `deadline` (0 when it passed with nothing, or at the end).
@@ -260,8 +262,8 @@ class BoundedQueue {
   /// The counters, all read at the same moment.
   QueueStats stats() const {
     std::lock_guard lock(mutex_);
-    return QueueStats{pushed_,        popped_,   dropped_, ring_.size(), high_water_, capacity_, waiting_producers_,
-                      waiting_consumers_};
+    return QueueStats{pushed_,     popped_,   dropped_,           ring_.size(),
+                      high_water_, capacity_, waiting_producers_, waiting_consumers_};
   }
 
  private:

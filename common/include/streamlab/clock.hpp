@@ -61,8 +61,7 @@ class Clock {
   /// early (a spurious or unrelated wake-up), so call it in a loop that re-checks the condition and
   /// the time. On a ManualClock the pair (`lock`'s mutex, `ready`) must be watched (ClockWatch),
   /// or an advance of the clock cannot wake the waiter.
-  virtual void wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable& ready,
-                          time_point deadline) = 0;
+  virtual void wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable& ready, time_point deadline) = 0;
 
   /// Blocks the calling thread until this clock reaches `deadline`.
   virtual void sleep_until(time_point deadline) = 0;
@@ -110,8 +109,7 @@ class SteadyClock final : public Clock {
   time_point now() const noexcept override {
     return std::chrono::time_point_cast<duration>(std::chrono::steady_clock::now());
   }
-  void wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable& ready,
-                  time_point deadline) override;
+  void wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable& ready, time_point deadline) override;
   void sleep_until(time_point deadline) override;
 
  private:
@@ -153,8 +151,7 @@ class ManualClock final : public Clock {
   /// Moves time forward to `when`; does nothing when `when` is not later than now.
   void advance_to(time_point when);
 
-  void wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable& ready,
-                  time_point deadline) override;
+  void wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable& ready, time_point deadline) override;
   void sleep_until(time_point deadline) override;
 
   /// How many threads are blocked in `wait_until` or `sleep_until` with a deadline still ahead.

@@ -66,7 +66,7 @@ struct BadRow {
   /// At most this many bytes of a bad row's text are kept, so one huge row cannot eat memory.
   static constexpr std::size_t max_text_bytes = 256;
 
-  std::uint64_t line = 0;  ///< 1-based line on which the record starts
+  std::uint64_t line = 0;                         ///< 1-based line on which the record starts
   RowError reason = RowError::wrong_field_count;  ///< why it was rejected
   std::string text;  ///< the raw record (quotes kept, no line ending), cut to max_text_bytes
 };
@@ -112,7 +112,8 @@ noexcept {
       const char* p = digits;
       if constexpr (std::numeric_limits<T>::digits10 >= 8) {  // a timestamp's 13 digits: 8 at once, then 5
         std::uint32_t eight = 0;
-        for (; last - p >= 8 && detail::parse_eight_digits(p, eight); p += 8) value = static_cast<T>(value * 100'000'000 + static_cast<T>(eight));
+        for (; last - p >= 8 && detail::parse_eight_digits(p, eight); p += 8)
+          value = static_cast<T>(value * 100'000'000 + static_cast<T>(eight));
       }
       for (; p < last && static_cast<unsigned char>(*p - '0') < 10; ++p)
         value = static_cast<T>(value * 10 + static_cast<T>(*p - '0'));
@@ -285,10 +286,10 @@ class CsvReader {
  private:
   enum class Scan { record, blank, end };
   CsvReader(int fd, bool owns_fd, std::string name, CsvOptions options);
-  void start();  // skips a BOM and reads the header
-  Scan scan();   // reads one record into fields_/raw_/error_
+  void start();              // skips a BOM and reads the header
+  Scan scan();               // reads one record into fields_/raw_/error_
   bool scan_plain_record();  // scan()'s fast path: a record without quotes or NUL, sixteen bytes at a time
-  bool fill();   // more input into the buffer; false at the end of the input
+  bool fill();               // more input into the buffer; false at the end of the input
   std::size_t read_input(char* into, std::size_t size);
   void skip_rest_of_line(std::size_t from);  // after a too-long record
   void close() noexcept;

@@ -59,7 +59,8 @@ char* write_integer(char* first, T value) noexcept {
     if constexpr (std::is_signed_v<T>) {
       if (value <= -ten_to_8) {
         *first = '-';
-        return detail::write_long_unsigned(first + 1, static_cast<std::uint64_t>(0) - static_cast<std::uint64_t>(value));
+        return detail::write_long_unsigned(first + 1,
+                                           static_cast<std::uint64_t>(0) - static_cast<std::uint64_t>(value));
       }
     }
   }

@@ -124,7 +124,8 @@ std::ranges::range_value_t<Range> take_item(Iterator& it) {
 template <typename Result>
 class TaskTicket {
  public:
-  TaskTicket(std::shared_ptr<ParallelState<Result>> state, std::size_t index) : state_(std::move(state)), index_(index) {
+  TaskTicket(std::shared_ptr<ParallelState<Result>> state, std::size_t index)
+      : state_(std::move(state)), index_(index) {
     std::lock_guard lock{state_->mutex};
     ++state_->running;
   }
@@ -133,7 +134,8 @@ class TaskTicket {
   ~TaskTicket() {
     if (!state_) return;
     typename ParallelState<Result>::Slot dropped;
-    dropped.error = std::make_exception_ptr(std::runtime_error("parallel_map: a queued item was dropped from the pool"));
+    dropped.error =
+        std::make_exception_ptr(std::runtime_error("parallel_map: a queued item was dropped from the pool"));
     dropped.done = true;
     state_->stop.store(true);
     state_->finish(index_, std::move(dropped));
@@ -157,7 +159,8 @@ inline std::size_t in_flight_limit(const ParallelOptions& options, std::size_t w
 template <typename Range, typename F, typename Result>
 Generator<Result> parallel_map_ordered(Range input, F f, ParallelOptions options) {
   std::optional<ThreadPool> own_pool;  // declared first: joined last, after the drain below
-  if (options.pool == nullptr) own_pool.emplace(options.threads != 0 ? options.threads : ThreadPool::default_thread_count());
+  if (options.pool == nullptr)
+    own_pool.emplace(options.threads != 0 ? options.threads : ThreadPool::default_thread_count());
   ThreadPool& pool = options.pool != nullptr ? *options.pool : *own_pool;
   const std::size_t limit = in_flight_limit(options, pool.size());
 
@@ -173,9 +176,11 @@ Generator<Result> parallel_map_ordered(Range input, F f, ParallelOptions options
 
   for (;;) {
     // Refill: start items until `limit` are in flight, unless a failure stopped scheduling.
-    while (submitted - consumed < limit && next_item != last_item && state->first_failure.load() == std::numeric_limits<std::size_t>::max()) {
+    while (submitted - consumed < limit && next_item != last_item &&
+           state->first_failure.load() == std::numeric_limits<std::size_t>::max()) {
       const std::size_t index = submitted++;
-      pool.post([ticket = TaskTicket<Result>(state, index), index, &fn, item = take_item<Range>(next_item)]() mutable noexcept {
+      pool.post([ticket = TaskTicket<Result>(state, index), index, &fn,
+                 item = take_item<Range>(next_item)]() mutable noexcept {
         auto& shared = ticket.state();
         typename ParallelState<Result>::Slot slot;
         if (!shared.stop.load() && index < shared.first_failure.load()) {
@@ -223,7 +228,8 @@ Generator<Result> parallel_map_ordered(Range input, F f, ParallelOptions options
 template <typename Range, typename F, typename Result>
 Generator<Result> parallel_map_unordered_impl(Range input, F f, ParallelOptions options) {
   std::optional<ThreadPool> own_pool;
-  if (options.pool == nullptr) own_pool.emplace(options.threads != 0 ? options.threads : ThreadPool::default_thread_count());
+  if (options.pool == nullptr)
+    own_pool.emplace(options.threads != 0 ? options.threads : ThreadPool::default_thread_count());
   ThreadPool& pool = options.pool != nullptr ? *options.pool : *own_pool;
   const std::size_t limit = in_flight_limit(options, pool.size());
 
@@ -239,7 +245,8 @@ Generator<Result> parallel_map_unordered_impl(Range input, F f, ParallelOptions 
 
   for (;;) {
     while (submitted - consumed < limit && next_item != last_item && !state->stop.load()) {
-      pool.post([ticket = TaskTicket<Result>(state, submitted++), &fn, item = take_item<Range>(next_item)]() mutable noexcept {
+      pool.post([ticket = TaskTicket<Result>(state, submitted++), &fn,
+                 item = take_item<Range>(next_item)]() mutable noexcept {
         auto& shared = ticket.state();
         typename ParallelState<Result>::Slot slot;
         if (!shared.stop.load()) {
@@ -268,7 +275,8 @@ Generator<Result> parallel_map_unordered_impl(Range input, F f, ParallelOptions 
       }
       state->changed.wait(lock, [&] { return !state->completed.empty(); });
       // An error goes to the consumer at once, ahead of results that finished before it.
-      auto failed = std::find_if(state->completed.begin(), state->completed.end(), [](const auto& s) { return s.error != nullptr; });
+      auto failed = std::find_if(state->completed.begin(), state->completed.end(),
+                                 [](const auto& s) { return s.error != nullptr; });
       if (failed != state->completed.end()) std::rethrow_exception(failed->error);
       slot = std::move(state->completed.front());
       state->completed.pop_front();
@@ -318,7 +326,8 @@ void check_parallel_arguments(const ParallelOptions& options) {
 template <std::ranges::input_range Range, typename F>
 Generator<parallel_map_result_t<Range, F>> parallel_map(Range input, F f, ParallelOptions options = {}) {
   detail::check_parallel_arguments<Range, F>(options);
-  return detail::parallel_map_ordered<Range, F, parallel_map_result_t<Range, F>>(std::move(input), std::move(f), options);
+  return detail::parallel_map_ordered<Range, F, parallel_map_result_t<Range, F>>(std::move(input), std::move(f),
+                                                                                 options);
 }
 
 /// Like `parallel_map`, but yields each result as soon as it is ready (completion order).
@@ -329,7 +338,8 @@ Generator<parallel_map_result_t<Range, F>> parallel_map(Range input, F f, Parall
 template <std::ranges::input_range Range, typename F>
 Generator<parallel_map_result_t<Range, F>> parallel_map_unordered(Range input, F f, ParallelOptions options = {}) {
   detail::check_parallel_arguments<Range, F>(options);
-  return detail::parallel_map_unordered_impl<Range, F, parallel_map_result_t<Range, F>>(std::move(input), std::move(f), options);
+  return detail::parallel_map_unordered_impl<Range, F, parallel_map_result_t<Range, F>>(std::move(input), std::move(f),
+                                                                                        options);
 }
 
 }  // namespace streamlab

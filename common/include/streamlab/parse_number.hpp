@@ -47,9 +47,9 @@ inline bool parse_eight_digits(const char* p, std::uint32_t& value) noexcept {
   // A digit is 0x30–0x39: its high half is 3, and stays 3 when 6 is added (0x3A–0x3F become 0x4_).
   constexpr std::uint64_t high_halves = 0xF0F0F0F0F0F0F0F0;
   if (((bytes & high_halves) | (((bytes + 0x0606060606060606) & high_halves) >> 4)) != 0x3333333333333333) return false;
-  bytes &= 0x0F0F0F0F0F0F0F0F;                                           // eight digits, first in the lowest byte
-  bytes = (bytes * (1 + (10 << 8))) >> 8;                                // byte 2k: 10·d[2k] + d[2k+1]
-  bytes = ((bytes & 0x00FF00FF00FF00FF) * (1 + (100 << 16))) >> 16;      // 16-bit lane 2k: four digits
+  bytes &= 0x0F0F0F0F0F0F0F0F;                                       // eight digits, first in the lowest byte
+  bytes = (bytes * (1 + (10 << 8))) >> 8;                            // byte 2k: 10·d[2k] + d[2k+1]
+  bytes = ((bytes & 0x00FF00FF00FF00FF) * (1 + (100 << 16))) >> 16;  // 16-bit lane 2k: four digits
   value = static_cast<std::uint32_t>(((bytes & 0x0000FFFF0000FFFF) * (1 + (10000ULL << 32))) >> 32);  // all eight
   return true;
 }

@@ -3,6 +3,7 @@
 
 #include "streamlab/generator.hpp"
 
+#include <sys/types.h>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -11,7 +12,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 #include <utility>
 #include <vector>
 
@@ -78,9 +78,9 @@ class ProcessPool {
  private:
   struct Worker {
     pid_t pid = -1;
-    int to_worker = -1;    // its stdin
-    int from_worker = -1;  // its stdout
-    std::string pending;   // bytes read that do not yet make a whole line
+    int to_worker = -1;                 // its stdin
+    int from_worker = -1;               // its stdout
+    std::string pending;                // bytes read that do not yet make a whole line
     std::optional<std::size_t> record;  // the record it is working on, if any
   };
 
@@ -98,7 +98,7 @@ class ProcessPool {
   ProcessResult wait_one();
   void spawn(Worker& worker);
   void retire(Worker& worker, bool kill_first);  // closes its pipes and reaps it
-  std::string replace(Worker& worker);            // reaps a dead worker, starts another, returns the cause
+  std::string replace(Worker& worker);           // reaps a dead worker, starts another, returns the cause
 
   std::vector<std::string> command_;
   std::vector<Worker> workers_;

@@ -69,8 +69,8 @@ class ThreadPool {
 
   /// Queues `f()` and returns the future of its result (or of its exception).
   template <typename F>
-    requires std::invocable<std::decay_t<F>&>
-  auto submit(F&& f) -> std::future<std::invoke_result_t<std::decay_t<F>&>> {
+  requires std::invocable < std::decay_t<F>
+  & > auto submit(F&& f) -> std::future<std::invoke_result_t<std::decay_t<F>&>> {
     using Result = std::invoke_result_t<std::decay_t<F>&>;
     std::packaged_task<Result()> task{std::forward<F>(f)};
     auto future = task.get_future();
@@ -80,8 +80,8 @@ class ThreadPool {
 
   /// Queues `f()` without a future. `f` must not throw.
   template <typename F>
-    requires std::invocable<std::decay_t<F>&>
-  void post(F&& f) {
+  requires std::invocable < std::decay_t<F>
+  & > void post(F&& f) {
     auto task = std::make_unique<Model<std::decay_t<F>>>(std::forward<F>(f));
     {
       std::lock_guard lock{mutex_};
@@ -158,7 +158,7 @@ class ThreadPool {
   std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<std::unique_ptr<Task>> queue_;
-  bool stopping_ = false;               // guarded by mutex_
+  bool stopping_ = false;             // guarded by mutex_
   std::vector<std::thread> workers_;  // joined by the destructor before the queue and the mutex go
 };
 

@@ -4,14 +4,14 @@
 // process id. With --raw it answers every record off-protocol.
 #include "streamlab/process_pool.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <sys/resource.h>
-#include <unistd.h>
 
 int main(int argc, char** argv) {
   const rlimit no_core{0, 0};

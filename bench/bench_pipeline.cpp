@@ -11,7 +11,7 @@
 #include "streamlab/mapped_file.hpp"
 #include "streamlab/number_text.hpp"
 #include "streamlab/random.hpp"
-#include "streamlab/stage.hpp"
+#include "streamlab/stage_group.hpp"
 #include "streamlab/stats.hpp"
 #include "streamlab/temp_dir.hpp"
 

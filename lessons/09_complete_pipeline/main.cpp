@@ -24,7 +24,7 @@
 #include "streamlab/output.hpp"
 #include "streamlab/quantile.hpp"
 #include "streamlab/random.hpp"
-#include "streamlab/stage.hpp"
+#include "streamlab/stage_group.hpp"
 #include "streamlab/stats.hpp"
 #include "streamlab/temp_dir.hpp"
 

@@ -1,7 +1,7 @@
 // Tests of StageGroup: stages run, the first failure is recorded and shuts the rest down.
 #include "streamlab/bounded_queue.hpp"
 #include "streamlab/cpu_time.hpp"
-#include "streamlab/stage.hpp"
+#include "streamlab/stage_group.hpp"
 
 #include <catch2/catch.hpp>
 

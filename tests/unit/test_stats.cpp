@@ -199,3 +199,27 @@ TEST_CASE("a NaN poisons the mean and variance, as documented") {
   CHECK(s.min() == 1.0);
   CHECK(s.max() == 3.0);
 }
+
+TEST_CASE("state() and from_state() restore statistics bit for bit, so a saved partial merges as the original") {
+  OnlineStats a, b;
+  for (double x : {1e7 + 0.1, 1e7 + 0.2, 1e7 + 0.3}) a.add(x);
+  for (double x : {1e7 + 0.4, 1e7 + 0.5}) b.add(x);
+  const OnlineStats restored = OnlineStats::from_state(b.state());
+  CHECK(restored.count() == b.count());
+  CHECK(restored.mean() == b.mean());
+  CHECK(restored.variance() == b.variance());
+  CHECK(restored.min() == b.min());
+  CHECK(restored.max() == b.max());
+  OnlineStats direct = a, via_state = a;
+  direct.merge(b);
+  via_state.merge(restored);
+  CHECK(via_state.mean() == direct.mean());
+  CHECK(via_state.variance() == direct.variance());
+  const OnlineStats empty = OnlineStats::from_state(OnlineStats{}.state());
+  CHECK(empty.count() == 0);
+  CHECK(std::isnan(empty.mean()));
+  OnlineStats grown = empty;
+  grown.add(2.0);
+  CHECK(grown.min() == 2.0);
+  CHECK(grown.max() == 2.0);
+}

@@ -84,6 +84,31 @@ class OnlineStats {
   /// Largest value; NaN when empty.
   double max() const noexcept { return count_ == 0 ? nan() : max_; }
 
+  /// Everything an OnlineStats holds, exactly: to save partial statistics (a checkpoint, a row in a
+  /// database, a hash in Redis as lesson 10 does) and restore them with from_state(). The mean is
+  /// two doubles (`mean + mean_low`), and `m2` is Σ(x − mean)², not the variance.
+  struct State {
+    std::uint64_t count = 0;                                ///< values added
+    double mean = 0.0;                                      ///< the mean, rounded
+    double mean_low = 0.0;                                  ///< the rounding error of `mean`
+    double m2 = 0.0;                                        ///< sum of squared deviations from the mean
+    double min = std::numeric_limits<double>::infinity();   ///< smallest value (+∞ when empty)
+    double max = -std::numeric_limits<double>::infinity();  ///< largest value (−∞ when empty)
+  };
+  /// The exact state, for from_state().
+  State state() const noexcept { return {count_, mean_, mean_low_, m2_, min_, max_}; }
+  /// The statistics whose state() is `s`: a saved state restored, bit for bit.
+  static OnlineStats from_state(const State& s) noexcept {
+    OnlineStats stats;
+    stats.count_ = s.count;
+    stats.mean_ = s.mean;
+    stats.mean_low_ = s.mean_low;
+    stats.m2_ = s.m2;
+    stats.min_ = s.min;
+    stats.max_ = s.max;
+    return stats;
+  }
+
  private:
   static double nan() noexcept { return std::numeric_limits<double>::quiet_NaN(); }
 

@@ -21,31 +21,43 @@ else()
   set(STREAMLAB_FMT fmt::fmt)
 endif()
 
+# CLI11 (streamlab::lesson) and standalone Asio (streamlab::async) are needed by the lessons, the
+# tests and the benchmarks. A project that adds StreamLab for its core alone needs neither: each
+# target is made only when its dependency is found.
+set(streamlab_needs_every_target OFF)
+if(STREAMLAB_BUILD_LESSONS OR STREAMLAB_BUILD_TESTS OR STREAMLAB_BUILD_BENCHMARKS)
+  set(streamlab_needs_every_target ON)
+endif()
+
 find_package(CLI11 2 QUIET)
-if(NOT CLI11_FOUND)
+if(NOT CLI11_FOUND AND streamlab_needs_every_target)
   streamlab_missing("CLI11 2" libcli11-dev)
 endif()
 
-# Standalone Asio (lesson 05's async streaming) is header-only and ships no CMake package.
-find_path(STREAMLAB_ASIO_INCLUDE_DIR asio.hpp)
-if(NOT STREAMLAB_ASIO_INCLUDE_DIR)
+find_package(Asio 1.18 QUIET)  # cmake/FindAsio.cmake: the target Asio::Asio
+if(NOT Asio_FOUND AND streamlab_needs_every_target)
   streamlab_missing("standalone Asio" libasio-dev)
 endif()
-add_library(streamlab_asio INTERFACE)
-add_library(streamlab::asio ALIAS streamlab_asio)
-target_include_directories(streamlab_asio SYSTEM INTERFACE "${STREAMLAB_ASIO_INCLUDE_DIR}")
-target_compile_definitions(streamlab_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
-target_link_libraries(streamlab_asio INTERFACE Threads::Threads)
-# Asio 1.22 turns on its C++20 coroutines (asio::awaitable, co_spawn) by itself only for GCC and
-# MSVC; clang supports them as well from version 14, so tell Asio where the compiler does.
-if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 14)
-  target_compile_definitions(streamlab_asio INTERFACE ASIO_HAS_CO_AWAIT ASIO_HAS_STD_COROUTINE)
+
+# hiredis (lesson 10's Redis client, streamlab::redis) ships a pkg-config file; without pkg-config,
+# look for the header and the library directly.
+find_package(PkgConfig QUIET)
+if(PkgConfig_FOUND)
+  pkg_check_modules(HIREDIS QUIET IMPORTED_TARGET hiredis)
 endif()
-# Under -fsanitize=thread GCC 12 warns (-Wtsan) that TSan does not model the atomic_thread_fence
-# Asio's headers use. It is a note about TSan's coverage, not a bug in the code; with -Werror it
-# would stop the tsan build of every target that includes Asio.
-if(STREAMLAB_SANITIZE MATCHES "thread" AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-  target_compile_options(streamlab_asio INTERFACE -Wno-tsan)
+if(TARGET PkgConfig::HIREDIS)
+  set(STREAMLAB_HIREDIS PkgConfig::HIREDIS)
+else()
+  find_path(STREAMLAB_HIREDIS_INCLUDE_DIR hiredis/hiredis.h)
+  find_library(STREAMLAB_HIREDIS_LIBRARY hiredis)
+  if(STREAMLAB_HIREDIS_INCLUDE_DIR AND STREAMLAB_HIREDIS_LIBRARY)
+    add_library(streamlab_hiredis INTERFACE)
+    target_include_directories(streamlab_hiredis SYSTEM INTERFACE "${STREAMLAB_HIREDIS_INCLUDE_DIR}")
+    target_link_libraries(streamlab_hiredis INTERFACE "${STREAMLAB_HIREDIS_LIBRARY}")
+    set(STREAMLAB_HIREDIS streamlab_hiredis)
+  elseif(STREAMLAB_BUILD_LESSONS OR STREAMLAB_BUILD_TESTS OR STREAMLAB_BUILD_BENCHMARKS)
+    streamlab_missing("hiredis (lesson 10's Redis client)" libhiredis-dev)
+  endif()
 endif()
 
 if(STREAMLAB_BUILD_TESTS)

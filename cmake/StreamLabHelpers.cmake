@@ -20,12 +20,13 @@ if(STREAMLAB_SANITIZE)
   add_link_options(-fsanitize=${STREAMLAB_SANITIZE})
 endif()
 
-# streamlab_add_lesson(NN_name): builds lessons/NN_name/main.cpp into the executable NN_name, links
-# the library, and registers the golden-output test golden.NN_name (label "golden") and the
+# streamlab_add_lesson(NN_name [libraries...]): builds lessons/NN_name/main.cpp into the executable
+# NN_name, links the lesson kit (streamlab::lesson, which brings streamlab::common, CLI11 and {fmt})
+# and any further libraries (e.g. streamlab::async), and registers the golden-output test golden.NN_name (label "golden") and the
 # bad-option and bad-file sweep sweep.NN_name (label "sweep").
 function(streamlab_add_lesson name)
   add_executable(${name} main.cpp)
-  target_link_libraries(${name} PRIVATE streamlab::common ${ARGN})
+  target_link_libraries(${name} PRIVATE streamlab::lesson ${ARGN})
   streamlab_target_defaults(${name})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${PROJECT_BINARY_DIR}/lessons")
   add_dependencies(lessons ${name})
@@ -62,21 +63,31 @@ function(streamlab_add_experiments name)
   endforeach()
 endfunction()
 
-# streamlab_add_unit_test(tests/unit/test_NAME.cpp): one Catch2 executable per file, its test
-# cases registered with CTest as unit.NAME.<case> (label "unit").
+# streamlab_add_unit_test(tests/unit/test_NAME.cpp [libraries...]): one Catch2 executable per file,
+# linked with streamlab::common, {fmt} and the libraries given, its test cases registered with CTest
+# as unit.NAME.<case> (label "unit"). A case tagged [slow] gets the label "slow" instead: it still
+# runs with every test (scripts/test), but not in the sanitizer and clang runs, which pick labels.
 function(streamlab_add_unit_test source)
   get_filename_component(stem ${source} NAME_WE)
   string(REGEX REPLACE "^test_" "" concept ${stem})
   add_executable(${stem} ${source})
-  target_link_libraries(${stem} PRIVATE streamlab_catch_main streamlab::common streamlab::asio ${ARGN})
+  target_link_libraries(${stem} PRIVATE streamlab_catch_main streamlab::common ${STREAMLAB_FMT} ${ARGN})
   streamlab_target_defaults(${stem})
-  catch_discover_tests(${stem} TEST_PREFIX "unit.${concept}." PROPERTIES LABELS unit TIMEOUT 300)
+  # Read when CMake configures: a file that gains its first [slow] case needs a re-configure.
+  file(READ ${source} text)
+  string(FIND "${text}" "[slow]" slow_case)
+  if(slow_case EQUAL -1)
+    catch_discover_tests(${stem} TEST_PREFIX "unit.${concept}." PROPERTIES LABELS unit TIMEOUT 300)
+  else()
+    catch_discover_tests(${stem} TEST_SPEC "~[slow]" TEST_PREFIX "unit.${concept}." PROPERTIES LABELS unit TIMEOUT 300)
+    catch_discover_tests(${stem} TEST_SPEC "[slow]" TEST_PREFIX "unit.${concept}." PROPERTIES LABELS slow TIMEOUT 600)
+  endif()
 endfunction()
 
 # streamlab_add_benchmark(NAME [libraries...]): bench/bench_NAME.cpp into the program bench_NAME.
 function(streamlab_add_benchmark name)
   add_executable(bench_${name} bench_${name}.cpp)
-  target_link_libraries(bench_${name} PRIVATE streamlab::common benchmark::benchmark_main ${ARGN})
+  target_link_libraries(bench_${name} PRIVATE streamlab::common ${STREAMLAB_FMT} benchmark::benchmark_main ${ARGN})
   streamlab_target_defaults(bench_${name})
   set_target_properties(bench_${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${PROJECT_BINARY_DIR}/bench")
 endfunction()

@@ -1,6 +1,6 @@
 // AsyncChannel<T>: a bounded channel between Asio coroutines; a full channel suspends the sender.
 //
-// Needs standalone Asio: only targets that link `streamlab::asio` may include this header.
+// The target streamlab::async: this header and standalone Asio (find_package(streamlab COMPONENTS async)).
 #pragma once
 
 #include <asio/any_io_executor.hpp>

@@ -584,7 +584,9 @@ TEST_CASE("chunks: chosen columns, and a consumer that moves the chunk away") {
                     "string: no column named 'zz' (columns: a, b, c)");
 }
 
-TEST_CASE("streaming a 200 MB file keeps peak memory growth under 16 MB") {
+// Tagged [slow] (CTest label slow): it writes and reads 200 MB. It runs with every test in
+// scripts/test, but not in the sanitizer and clang runs, which choose their tests by label.
+TEST_CASE("streaming a 200 MB file keeps peak memory growth under 16 MB", "[slow]") {
   streamlab::TempDir dir{"test"};
   const auto path = dir.path() / "big.csv";
   constexpr std::uint64_t target_bytes = 200'000'000;

@@ -173,3 +173,53 @@ TEST_CASE("next_batch needs the queue and the batcher on one clock") {
   AdaptiveBatcher<int> batcher{8, 1s, clock};
   CHECK_THROWS_AS(streamlab::next_batch(input, batcher), std::invalid_argument);
 }
+
+TEST_CASE("next_batch on a ChunkedQueue: batches cross chunks, and a chunk may end a batch midway") {
+  streamlab::ChunkedQueue<int> input{64, 4};
+  AdaptiveBatcher<int> batcher{3, 1s};
+  for (int i = 0; i < 10; ++i) input.push(i);
+  input.close();
+  std::vector<std::vector<int>> batches;
+  while (auto batch = streamlab::next_batch(input, batcher)) batches.push_back(*batch);
+  CHECK(batches == std::vector<std::vector<int>>{{0, 1, 2}, {3, 4, 5}, {6, 7, 8}, {9}});
+  CHECK(input.done());
+}
+
+TEST_CASE("next_batch on a ChunkedQueue: by timeout, and the rest at the end") {
+  ManualClock clock;
+  streamlab::ChunkedQueue<int> input{64, 8, clock};
+  BoundedQueue<std::vector<int>> output{16, OverflowPolicy::block, clock};
+  AdaptiveBatcher<int> batcher{100, 50ms, clock};
+  std::vector<FlushReason> reasons;
+  std::thread stage([&] {
+    while (auto batch = streamlab::next_batch(input, batcher)) {
+      reasons.push_back(batcher.last_reason());
+      output.push(std::move(*batch));
+    }
+    output.close();
+  });
+  input.push(1);
+  input.push(2);
+  input.flush();  // a partial chunk: the batch is not full, so it waits for its deadline
+  REQUIRE(clock.wait_for_sleepers(1));
+  CHECK(clock.next_deadline() == at(50ms));
+  clock.advance(50ms);
+  CHECK(output.pop() == std::vector<int>{1, 2});
+  input.push(3);
+  input.close();
+  CHECK(output.pop() == std::vector<int>{3});
+  CHECK_FALSE(output.pop().has_value());
+  stage.join();
+  CHECK(reasons == std::vector<FlushReason>{FlushReason::timeout, FlushReason::close});
+}
+
+TEST_CASE("next_batch on a zero timeout: every item alone, none lost inside a chunk") {
+  ManualClock clock;
+  streamlab::ChunkedQueue<int> input{64, 8, clock};
+  AdaptiveBatcher<int> batcher{100, 0ms, clock};
+  for (int i = 0; i < 5; ++i) input.push(i);
+  input.close();
+  std::vector<std::vector<int>> batches;
+  while (auto batch = streamlab::next_batch(input, batcher)) batches.push_back(*batch);
+  CHECK(batches == std::vector<std::vector<int>>{{0}, {1}, {2}, {3}, {4}});
+}

@@ -2,11 +2,13 @@
 #pragma once
 
 #include "streamlab/bounded_queue.hpp"
+#include "streamlab/chunked_queue.hpp"
 #include "streamlab/clock.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -28,7 +30,7 @@ enum class FlushReason {
 /// The batcher itself never blocks and belongs to one thread (the stage that batches). It only
 /// reads its Clock: `deadline()` says when the pending batch falls due, for the stage to wait on
 /// its input with, e.g. `queue.pop_until(batcher.deadline())`. `next_batch(queue, batcher)` below
-/// is that loop, ready made.
+/// is that loop, ready made, for a BoundedQueue of items and for a ChunkedQueue alike.
 ///
 /// **Example**
 /// \code
@@ -184,6 +186,43 @@ std::optional<std::vector<T>> next_batch(BoundedQueue<T>& input, AdaptiveBatcher
     } else if (input.done()) {
       return batcher.flush();
     }
+  }
+}
+
+/// next_batch() for a ChunkedQueue: the same batches — full, timed out, or the rest at the end —
+/// from a stream that moves between threads in chunks. Items are moved from the chunks into the
+/// batch, and the clock is read once per chunk, not once per item. Chunks and batches need not
+/// line up: a batch may end inside a chunk (the rest of the chunk starts the next batch) or take
+/// items from several.
+///
+/// **Example** (chunks of readings in, batches of up to 8192 or 50 ms out)
+/// \code
+/// streamlab::ChunkedQueue<Reading> readings{8192, 4096};
+/// streamlab::AdaptiveBatcher<Reading> batcher{8192, std::chrono::milliseconds(50)};
+/// while (auto batch = streamlab::next_batch(readings, batcher)) process(*batch);
+/// \endcode
+template <typename T>
+std::optional<std::vector<T>> next_batch(ChunkedQueue<T>& input, AdaptiveBatcher<T>& batcher) {
+  if (&input.clock() != &batcher.clock()) {
+    throw std::invalid_argument("next_batch: the queue and the batcher must use the same clock");
+  }
+  for (;;) {
+    if (auto due = batcher.flush_if_due()) return due;
+    const std::span<T> items = input.front_until(batcher.deadline());
+    if (items.empty()) {
+      if (input.done()) return batcher.flush();
+      continue;  // the deadline passed: flush_if_due() hands the batch out
+    }
+    const auto now = batcher.clock().now();  // when these items arrived, for all of them
+    std::size_t taken = 0;
+    for (T& item : items) {
+      ++taken;
+      if (auto batch = batcher.add(std::move(item), now)) {
+        input.pop(taken);
+        return batch;
+      }
+    }
+    input.pop(taken);
   }
 }
 

@@ -2,13 +2,14 @@
 #pragma once
 
 #include "streamlab/generator.hpp"
+#include "streamlab/resequencer.hpp"
 #include "streamlab/thread_pool.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
-#include <deque>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <limits>
@@ -52,38 +53,40 @@ namespace detail {
 // a task may finish touching it even while the generator is being destroyed.
 template <typename Result>
 struct ParallelState {
-  struct Slot {
+  // What became of one item: its result, or the exception f threw, or neither (skipped).
+  struct Outcome {
     std::optional<Result> value;
     std::exception_ptr error;
-    bool done = false;
   };
 
+  ParallelState(bool in_order, std::size_t limit) : ordered(in_order), outcomes(limit) {}
+
+  const bool ordered;
   std::mutex mutex;
   std::condition_variable changed;
   std::size_t running = 0;  // tasks posted and not yet finished (whether or not they ran f)
-  // Ordered: the index the consumer is blocked on (none: max). A worker wakes the consumer only
-  // for that item, so finishing items ahead of their turn costs no wake-up.
-  std::size_t waiting_for = std::numeric_limits<std::size_t>::max();
+  // The outcome the consumer is blocked on (none: max). A worker wakes the consumer only for
+  // that one, so finishing items ahead of their turn costs no wake-up.
+  std::uint64_t waiting_for = std::numeric_limits<std::uint64_t>::max();
   bool draining = false;  // the consumer waits in drain(): wake it on every finished task
   std::atomic<bool> stop{false};
-  // Ordered: the first failing item in input order (items after it are skipped, items before it
-  // still run, so the consumer sees every result before the failure, then the failure).
+  // The first failing item in input order. Ordered, the items after it are skipped and the items
+  // before it still run, so the consumer sees every result before the failure, then the failure.
   std::atomic<std::size_t> first_failure{std::numeric_limits<std::size_t>::max()};
-  std::vector<Slot> ring;      // ordered: slot of item i is ring[i % ring.size()]
-  std::deque<Slot> completed;  // unordered: in completion order
-
-  bool ordered = true;
+  // The reorder buffer. Ordered, outcomes are numbered by input position; unordered, by when they
+  // finished — so both modes take them out the same way, and only the numbering differs.
+  Resequencer<Outcome> outcomes;
+  std::uint64_t finished = 0;  // unordered: the number the next outcome gets
+  std::exception_ptr failure;  // unordered: the first exception, for the consumer at its next step
 
   // Records the outcome of task `index` and wakes the consumer if it waits for it.
-  void finish(std::size_t index, Slot slot) {
+  void finish(std::size_t index, Outcome outcome) {
     std::unique_lock lock{mutex};
-    if (ordered) {
-      ring[index % ring.size()] = std::move(slot);
-    } else {
-      completed.push_back(std::move(slot));
-    }
+    const std::uint64_t sequence = ordered ? index : finished++;
+    if (!ordered && outcome.error && !failure) failure = outcome.error;
+    outcomes.put(sequence, std::move(outcome));
     --running;
-    const bool wake = !ordered || index == waiting_for || draining;
+    const bool wake = sequence == waiting_for || draining;
     lock.unlock();
     if (wake) changed.notify_one();  // only the consumer ever waits
   }
@@ -133,18 +136,17 @@ class TaskTicket {
   TaskTicket& operator=(TaskTicket&&) = delete;
   ~TaskTicket() {
     if (!state_) return;
-    typename ParallelState<Result>::Slot dropped;
+    typename ParallelState<Result>::Outcome dropped;
     dropped.error =
         std::make_exception_ptr(std::runtime_error("parallel_map: a queued item was dropped from the pool"));
-    dropped.done = true;
     state_->stop.store(true);
     state_->finish(index_, std::move(dropped));
   }
   ParallelState<Result>& state() const noexcept { return *state_; }
   std::size_t index() const noexcept { return index_; }
-  void finish(typename ParallelState<Result>::Slot slot) {
+  void finish(typename ParallelState<Result>::Outcome outcome) {
     auto state = std::move(state_);
-    state->finish(index_, std::move(slot));
+    state->finish(index_, std::move(outcome));
   }
 
  private:
@@ -156,134 +158,76 @@ inline std::size_t in_flight_limit(const ParallelOptions& options, std::size_t w
   return options.max_in_flight != 0 ? options.max_in_flight : 2 * workers;
 }
 
+// The body of parallel_map (ordered) and parallel_map_unordered: the same loop, and the same
+// reorder buffer, which gives the outcomes back by input position or by completion.
 template <typename Range, typename F, typename Result>
-Generator<Result> parallel_map_ordered(Range input, F f, ParallelOptions options) {
+Generator<Result> parallel_map_impl(Range input, F f, ParallelOptions options, bool ordered) {
   std::optional<ThreadPool> own_pool;  // declared first: joined last, after the drain below
   if (options.pool == nullptr)
     own_pool.emplace(options.threads != 0 ? options.threads : ThreadPool::default_thread_count());
   ThreadPool& pool = options.pool != nullptr ? *options.pool : *own_pool;
   const std::size_t limit = in_flight_limit(options, pool.size());
 
-  auto state = std::make_shared<ParallelState<Result>>();
-  state->ring.resize(limit);
+  using State = ParallelState<Result>;
+  auto state = std::make_shared<State>(ordered, limit);
   StopAndDrain<Result> guard{*state};
 
   const F& fn = f;  // called concurrently, always as const
   auto next_item = std::ranges::begin(input);
   const auto last_item = std::ranges::end(input);
+  constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
   std::size_t submitted = 0;  // items handed to the pool
-  std::size_t consumed = 0;   // items yielded to the consumer (the next one to yield is `consumed`)
+  std::size_t consumed = 0;   // outcomes taken by the consumer
 
   for (;;) {
     // Refill: start items until `limit` are in flight, unless a failure stopped scheduling.
-    while (submitted - consumed < limit && next_item != last_item &&
-           state->first_failure.load() == std::numeric_limits<std::size_t>::max()) {
+    while (submitted - consumed < limit && next_item != last_item && state->first_failure.load() == none &&
+           !state->stop.load()) {
       const std::size_t index = submitted++;
       pool.post([ticket = TaskTicket<Result>(state, index), index, &fn,
                  item = take_item<Range>(next_item)]() mutable noexcept {
-        auto& shared = ticket.state();
-        typename ParallelState<Result>::Slot slot;
+        State& shared = ticket.state();
+        typename State::Outcome outcome;
         if (!shared.stop.load() && index < shared.first_failure.load()) {
           try {
-            slot.value.emplace(std::invoke(fn, std::move(item)));
+            outcome.value.emplace(std::invoke(fn, std::move(item)));
           } catch (...) {
-            slot.error = std::current_exception();
+            outcome.error = std::current_exception();
             // Lower the first failure to this index (another, earlier item may fail later).
             std::size_t seen = shared.first_failure.load();
             while (index < seen && !shared.first_failure.compare_exchange_weak(seen, index)) {
             }
+            if (!shared.ordered) shared.stop.store(true);  // unordered: start nothing new, skip the rest
           }
         }
-        slot.done = true;
-        ticket.finish(std::move(slot));
+        ticket.finish(std::move(outcome));
       });
       ++next_item;
     }
     if (consumed == submitted) break;  // nothing in flight and nothing more to start
 
-    typename ParallelState<Result>::Slot slot;
+    typename State::Outcome outcome;
     {
       std::unique_lock lock{state->mutex};
-      auto& wanted = state->ring[consumed % limit];
-      while (options.consumer_helps && !wanted.done) {
+      while (options.consumer_helps && !state->outcomes.ready()) {
         lock.unlock();
         const bool helped = pool.run_pending_task();
         lock.lock();
         if (!helped) break;  // nothing queued: only the running items are left to wait for
       }
-      if (!wanted.done) {
-        state->waiting_for = consumed;
-        state->changed.wait(lock, [&] { return wanted.done; });
-        state->waiting_for = std::numeric_limits<std::size_t>::max();
+      if (!state->outcomes.ready()) {
+        state->waiting_for = state->outcomes.next();
+        state->changed.wait(lock, [&] { return state->outcomes.ready(); });
+        state->waiting_for = std::numeric_limits<std::uint64_t>::max();
       }
-      slot = std::exchange(wanted, {});
-    }
-    if (slot.error) std::rethrow_exception(slot.error);
-    if (!slot.value) break;  // skipped after an earlier failure (cannot happen before it is thrown)
-    ++consumed;
-    co_yield std::move(*slot.value);
-  }
-}
-
-template <typename Range, typename F, typename Result>
-Generator<Result> parallel_map_unordered_impl(Range input, F f, ParallelOptions options) {
-  std::optional<ThreadPool> own_pool;
-  if (options.pool == nullptr)
-    own_pool.emplace(options.threads != 0 ? options.threads : ThreadPool::default_thread_count());
-  ThreadPool& pool = options.pool != nullptr ? *options.pool : *own_pool;
-  const std::size_t limit = in_flight_limit(options, pool.size());
-
-  auto state = std::make_shared<ParallelState<Result>>();
-  state->ordered = false;
-  StopAndDrain<Result> guard{*state};
-
-  const F& fn = f;  // called concurrently, always as const
-  auto next_item = std::ranges::begin(input);
-  const auto last_item = std::ranges::end(input);
-  std::size_t submitted = 0;
-  std::size_t consumed = 0;
-
-  for (;;) {
-    while (submitted - consumed < limit && next_item != last_item && !state->stop.load()) {
-      pool.post([ticket = TaskTicket<Result>(state, submitted++), &fn,
-                 item = take_item<Range>(next_item)]() mutable noexcept {
-        auto& shared = ticket.state();
-        typename ParallelState<Result>::Slot slot;
-        if (!shared.stop.load()) {
-          try {
-            slot.value.emplace(std::invoke(fn, std::move(item)));
-          } catch (...) {
-            slot.error = std::current_exception();
-            shared.stop.store(true);  // first exception: start nothing new
-          }
-        }
-        slot.done = true;
-        ticket.finish(std::move(slot));
-      });
-      ++next_item;
-    }
-    if (consumed == submitted) break;
-
-    typename ParallelState<Result>::Slot slot;
-    {
-      std::unique_lock lock{state->mutex};
-      while (options.consumer_helps && state->completed.empty()) {
-        lock.unlock();
-        const bool helped = pool.run_pending_task();
-        lock.lock();
-        if (!helped) break;
-      }
-      state->changed.wait(lock, [&] { return !state->completed.empty(); });
-      // An error goes to the consumer at once, ahead of results that finished before it.
-      auto failed = std::find_if(state->completed.begin(), state->completed.end(),
-                                 [](const auto& s) { return s.error != nullptr; });
-      if (failed != state->completed.end()) std::rethrow_exception(failed->error);
-      slot = std::move(state->completed.front());
-      state->completed.pop_front();
+      // Unordered, an error goes to the consumer at once, ahead of results that finished before it.
+      if (state->failure) std::rethrow_exception(state->failure);
+      outcome = std::move(*state->outcomes.pop());
     }
     ++consumed;
-    if (!slot.value) continue;  // skipped after a failure; the failure itself is thrown above
-    co_yield std::move(*slot.value);
+    if (outcome.error) std::rethrow_exception(outcome.error);
+    if (!outcome.value) continue;  // skipped after a failure, which reaches the consumer first
+    co_yield std::move(*outcome.value);
   }
 }
 
@@ -301,7 +245,7 @@ void check_parallel_arguments(const ParallelOptions& options) {
 /// Applies `f` to every item of `input` on a thread pool and yields the results **in input order**.
 ///
 /// The input is read on the consumer's thread (it need not be thread-safe); each item is moved
-/// into a task and `f(item)` runs on a worker. A reorder buffer holds results that finished early
+/// into a task and `f(item)` runs on a worker. A reorder buffer (`Resequencer`) holds results that finished early
 /// until their turn comes. At most `options.max_in_flight` items are started but not yet
 /// consumed, so memory stays bounded however long the stream is and however slow the consumer.
 ///
@@ -326,20 +270,20 @@ void check_parallel_arguments(const ParallelOptions& options) {
 template <std::ranges::input_range Range, typename F>
 Generator<parallel_map_result_t<Range, F>> parallel_map(Range input, F f, ParallelOptions options = {}) {
   detail::check_parallel_arguments<Range, F>(options);
-  return detail::parallel_map_ordered<Range, F, parallel_map_result_t<Range, F>>(std::move(input), std::move(f),
-                                                                                 options);
+  return detail::parallel_map_impl<Range, F, parallel_map_result_t<Range, F>>(std::move(input), std::move(f), options,
+                                                                              true);
 }
 
 /// Like `parallel_map`, but yields each result as soon as it is ready (completion order).
 ///
-/// No reorder buffer: a slow item does not hold back the ones after it. The first exception stops
+/// Results leave in the order they finish: a slow item does not hold back the ones after it. The first exception stops
 /// scheduling and is rethrown to the consumer at its next step, ahead of any results not yet
 /// yielded. Early break, bounds and threading are as for `parallel_map`.
 template <std::ranges::input_range Range, typename F>
 Generator<parallel_map_result_t<Range, F>> parallel_map_unordered(Range input, F f, ParallelOptions options = {}) {
   detail::check_parallel_arguments<Range, F>(options);
-  return detail::parallel_map_unordered_impl<Range, F, parallel_map_result_t<Range, F>>(std::move(input), std::move(f),
-                                                                                        options);
+  return detail::parallel_map_impl<Range, F, parallel_map_result_t<Range, F>>(std::move(input), std::move(f), options,
+                                                                              false);
 }
 
 }  // namespace streamlab

@@ -2,11 +2,11 @@
 #pragma once
 
 #include "streamlab/generator.hpp"
+#include "streamlab/resequencer.hpp"
 
 #include <sys/types.h>
 #include <cstddef>
 #include <functional>
-#include <map>
 #include <optional>
 #include <ranges>
 #include <stdexcept>
@@ -116,26 +116,24 @@ int serve_process_worker(const std::function<std::string(std::string_view)>& han
 template <std::ranges::input_range Range>
 Generator<ProcessResult> ProcessPool::map(Range records) {
   MapScope scope{*this};
-  std::map<std::size_t, ProcessResult> ready;  // reorder buffer: finished, waiting for their turn
   const std::size_t limit = 2 * size();
+  Resequencer<ProcessResult> ready{limit};  // finished, waiting for their turn
   std::size_t started = 0;
-  std::size_t yielded = 0;
   auto next = std::ranges::begin(records);
   const auto last = std::ranges::end(records);
   for (;;) {
-    while (next != last && has_idle_worker() && started - yielded < limit) {
+    while (next != last && has_idle_worker() && started - ready.next() < limit) {
       auto&& record = *next;  // a temporary (from a transform view, say) lives to the end of the statement block
-      if (auto failed = start(started, std::string_view{record})) ready.emplace(started, std::move(*failed));
+      if (auto failed = start(started, std::string_view{record})) ready.put(started, std::move(*failed));
       ++started;
       ++next;
     }
-    if (yielded == started) break;
-    while (!ready.contains(yielded)) {
+    if (ready.next() == started) break;
+    while (!ready.ready()) {
       ProcessResult result = wait_one();
-      ready.emplace(result.index, std::move(result));
+      ready.put(result.index, std::move(result));
     }
-    auto node = ready.extract(yielded++);
-    co_yield std::move(node.mapped());
+    co_yield std::move(*ready.pop());
   }
 }
 

@@ -33,7 +33,7 @@ experiment_2() {
 
 # 3. `build/release/lessons/09_complete_pipeline --batch-size 10 --queue-capacity 100000`: with
 #    batches of 10 the stages after the source are far slower than it, so it reads ahead until the
-#    queue is full: peak memory about 5 MiB above `--batch-size 10` alone (asserted: at least 3 MiB).
+#    queue is full: peak memory about 4 MiB above `--batch-size 10` alone (asserted: at least 3 MiB).
 experiment_3() {
   run --batch-size 10
   expect_status 0

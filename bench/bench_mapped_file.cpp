@@ -74,13 +74,12 @@ BENCHMARK(mapped_open_and_scan)->Unit(benchmark::kMillisecond);
 void read_1mib_chunks(benchmark::State& state) {
   std::vector<float> buffer((1u << 20) / sizeof(float));
   for (auto _ : state) {
-    const int fd = streamlab::open_input_file(float_file());
+    const streamlab::FileDescriptor file = streamlab::open_input_file(float_file());
     float total = 0;
-    for (std::size_t n; (n = streamlab::read_some(fd, reinterpret_cast<char*>(buffer.data()),
+    for (std::size_t n; (n = streamlab::read_some(file.get(), reinterpret_cast<char*>(buffer.data()),
                                                   buffer.size() * sizeof(float), "bench")) > 0;) {
       total += sum(std::span<const float>(buffer.data(), n / sizeof(float)));
     }
-    ::close(fd);
     benchmark::DoNotOptimize(total);
   }
   report(state);

@@ -7,8 +7,8 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <stdexcept>
+#include <system_error>
 #include <vector>
 
 namespace streamlab {
@@ -17,7 +17,7 @@ namespace {
 constexpr std::size_t buffer_bytes = 64 * 1024;
 
 [[noreturn]] void fail(const std::filesystem::path& path, const char* what) {
-  throw std::runtime_error(path.string() + ": " + what + ": " + std::strerror(errno));
+  throw std::system_error(errno, std::generic_category(), path.string() + ": " + what);
 }
 }  // namespace
 

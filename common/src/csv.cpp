@@ -61,138 +61,60 @@ std::uint32_t special_bytes(const char* p, char delimiter) noexcept {
 
 }  // namespace detail
 
+namespace {
+// The options, checked: a bad one is a programming error, so it throws (std::invalid_argument).
+const CsvOptions& checked(const CsvOptions& options) {
+  const char d = options.delimiter;
+  if (d == '"' || d == '\n' || d == '\r' || d == '\0') {
+    throw std::invalid_argument("CsvReader: the delimiter cannot be a quote, a line break or NUL");
+  }
+  if (options.max_record_bytes == 0) throw std::invalid_argument("CsvReader: max_record_bytes must be at least 1");
+  if (options.read_bytes == 0) throw std::invalid_argument("CsvReader: read_bytes must be at least 1");
+  return options;
+}
+
+// A whole record (its line ending too) must fit, with room for one more read after it.
+std::size_t buffer_bytes(const CsvOptions& options) { return options.max_record_bytes + 2 + options.read_bytes; }
+}  // namespace
+
 CsvReader CsvReader::open(const std::filesystem::path& path, CsvOptions options) {
-  CsvReader reader(open_input_file(path), true, path.string(), options);
-  reader.start();
-  return reader;
+  checked(options);  // before the file is opened
+  return CsvReader(BufferedInput(open_input_file(path), path.string(), buffer_bytes(options), load_padding), options);
 }
 
 CsvReader CsvReader::from_fd(int fd, CsvOptions options) {
-  CsvReader reader(fd, false, "fd " + std::to_string(fd), options);
-  reader.start();
-  return reader;
+  checked(options);
+  return CsvReader(
+      BufferedInput(FileDescriptor::borrowed(fd), "fd " + std::to_string(fd), buffer_bytes(options), load_padding),
+      options);
 }
 
 CsvReader CsvReader::from_stdin(CsvOptions options) {
-  CsvReader reader(STDIN_FILENO, false, "stdin", options);
-  reader.start();
-  return reader;
+  checked(options);
+  return CsvReader(BufferedInput(FileDescriptor::borrowed(STDIN_FILENO), "stdin", buffer_bytes(options), load_padding),
+                   options);
 }
 
 CsvReader CsvReader::from_string(std::string_view text, CsvOptions options) {
-  CsvReader reader(-1, false, "string", options);
-  reader.memory_ = text;
-  reader.start();
-  return reader;
+  checked(options);
+  return CsvReader(BufferedInput::from_string(text, buffer_bytes(options), load_padding), options);
 }
 
-CsvReader::CsvReader(int fd, bool owns_fd, std::string name, CsvOptions options)
-    : fd_(fd), owns_fd_(owns_fd), name_(std::move(name)), options_(options) {
-  const char d = options_.delimiter;
-  if (d == '"' || d == '\n' || d == '\r' || d == '\0') {
-    close();
-    throw std::invalid_argument("CsvReader: the delimiter cannot be a quote, a line break or NUL");
-  }
-  options_.max_record_bytes = std::max<std::size_t>(options_.max_record_bytes, 1);
-  options_.read_bytes = std::max<std::size_t>(options_.read_bytes, 1);
-  special_[static_cast<unsigned char>(d)] = true;
+CsvReader::CsvReader(BufferedInput input, CsvOptions options) : options_(checked(options)), input_(std::move(input)) {
+  special_[static_cast<unsigned char>(options_.delimiter)] = true;
   special_[static_cast<unsigned char>('\n')] = true;
   special_[0] = true;
-  // A whole record (its line ending too) must fit, with room for one more read after it.
-  buffer_.resize(options_.max_record_bytes + 2 + options_.read_bytes + load_padding);
+  start();
 }
 
-CsvReader::CsvReader(CsvReader&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)),
-      owns_fd_(std::exchange(other.owns_fd_, false)),
-      memory_(other.memory_),
-      name_(std::move(other.name_)),
-      options_(other.options_),
-      special_(other.special_),
-      buffer_(std::move(other.buffer_)),
-      begin_(other.begin_),
-      end_(other.end_),
-      eof_(other.eof_),
-      empty_(other.empty_),
-      header_(std::move(other.header_)),
-      expected_fields_(other.expected_fields_),
-      fields_(std::move(other.fields_)),
-      unquoted_(std::move(other.unquoted_)),
-      long_text_(std::move(other.long_text_)),
-      raw_(other.raw_),
-      error_(other.error_),
-      record_line_(other.record_line_),
-      lines_(other.lines_),
-      bytes_read_(other.bytes_read_) {}
-
-CsvReader& CsvReader::operator=(CsvReader&& other) noexcept {
-  if (this != &other) {
-    close();
-    fd_ = std::exchange(other.fd_, -1);
-    owns_fd_ = std::exchange(other.owns_fd_, false);
-    memory_ = other.memory_;
-    name_ = std::move(other.name_);
-    options_ = other.options_;
-    special_ = other.special_;
-    buffer_ = std::move(other.buffer_);
-    begin_ = other.begin_;
-    end_ = other.end_;
-    eof_ = other.eof_;
-    empty_ = other.empty_;
-    header_ = std::move(other.header_);
-    expected_fields_ = other.expected_fields_;
-    fields_ = std::move(other.fields_);
-    unquoted_ = std::move(other.unquoted_);
-    long_text_ = std::move(other.long_text_);
-    raw_ = other.raw_;
-    error_ = other.error_;
-    record_line_ = other.record_line_;
-    lines_ = other.lines_;
-    bytes_read_ = other.bytes_read_;
-  }
-  return *this;
-}
-
-CsvReader::~CsvReader() { close(); }
-
-void CsvReader::close() noexcept {
-  if (owns_fd_ && fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-  owns_fd_ = false;
-}
-
-std::size_t CsvReader::read_input(char* into, std::size_t size) {
-  if (fd_ < 0) {
-    const std::size_t n = std::min(size, memory_.size());
-    if (n > 0) std::memcpy(into, memory_.data(), n);
-    memory_.remove_prefix(n);
-    return n;
-  }
-  return read_some(fd_, into, size, name_);
-}
-
-bool CsvReader::fill() {
-  if (eof_) return false;
-  if (begin_ > 0) {  // move the unread tail to the front
-    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
-    end_ -= begin_;
-    begin_ = 0;
-  }
-  const std::size_t room = std::min(buffer_.size() - load_padding - end_, options_.read_bytes);
-  const std::size_t n = read_input(buffer_.data() + end_, room);
-  if (n == 0) {
-    eof_ = true;
-    return false;
-  }
-  end_ += n;
-  bytes_read_ += n;
-  return true;
-}
+bool CsvReader::fill() { return input_.fill(options_.read_bytes); }
 
 void CsvReader::start() {
-  while (end_ - begin_ < utf8_bom.size() && fill()) {
+  while (input_.buffered() < utf8_bom.size() && fill()) {
   }
-  if (std::string_view(buffer_.data() + begin_, end_ - begin_).starts_with(utf8_bom)) begin_ += utf8_bom.size();
+  if (std::string_view(input_.data() + input_.begin(), input_.buffered()).starts_with(utf8_bom)) {
+    input_.consume(input_.begin() + utf8_bom.size());
+  }
   if (!options_.has_header) return;
   Scan result = Scan::blank;
   while ((result = scan()) == Scan::blank) {
@@ -200,7 +122,7 @@ void CsvReader::start() {
   if (result == Scan::end) return;
   empty_ = false;
   if (error_) {
-    throw std::runtime_error(name_ + ": line " + std::to_string(record_line_) + ": bad header row (" +
+    throw std::runtime_error(input_.name() + ": line " + std::to_string(record_line_) + ": bad header row (" +
                              std::string(row_error_text(*error_)) + ")");
   }
   header_.assign(fields_.begin(), fields_.end());
@@ -218,7 +140,7 @@ std::size_t CsvReader::require_column(std::string_view name) const {
   if (auto index = column(name)) return *index;
   std::string known;
   for (const auto& column_name : header_) known += (known.empty() ? "" : ", ") + column_name;
-  throw std::runtime_error(name_ + ": no column named '" + std::string(name) +
+  throw std::runtime_error(input_.name() + ": no column named '" + std::string(name) +
                            "' (columns: " + (known.empty() ? "none" : known) + ")");
 }
 
@@ -242,16 +164,16 @@ std::optional<CsvRow> CsvReader::next() {
 }
 
 void CsvReader::skip_rest_of_line(std::size_t from) {
-  begin_ = from;
+  input_.consume(from);
   for (;;) {
-    const char* start = buffer_.data() + begin_;
-    const auto* newline = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_));
+    const char* start = input_.data() + input_.begin();
+    const auto* newline = static_cast<const char*>(std::memchr(start, '\n', input_.buffered()));
     if (newline != nullptr) {
-      begin_ = static_cast<std::size_t>(newline - buffer_.data()) + 1;
+      input_.consume(static_cast<std::size_t>(newline - input_.data()) + 1);
       ++lines_;
       return;
     }
-    begin_ = end_;
+    input_.consume(input_.end());
     if (!fill()) {
       ++lines_;  // the last line had no newline
       return;
@@ -264,9 +186,9 @@ void CsvReader::skip_rest_of_line(std::size_t from) {
 // (delimiter, newline, quote, NUL; detail::special_bytes) instead of one byte per step. Any other
 // record returns false without moving the reader on, and scan() takes it byte by byte.
 bool CsvReader::scan_plain_record() {
-  char* const base = buffer_.data();
-  char* const record = base + begin_;
-  char* const limit = base + std::min(end_, begin_ + options_.max_record_bytes);  // longer: not plain
+  char* const base = input_.data();
+  char* const record = base + input_.begin();
+  char* const limit = base + std::min(input_.end(), input_.begin() + options_.max_record_bytes);  // longer: not plain
   fields_.clear();
   char* field = record;
   for (char* p = record; p < limit; p += 16) {
@@ -289,14 +211,14 @@ bool CsvReader::scan_plain_record() {
       error_.reset();
       raw_ = std::string_view(record, static_cast<std::size_t>(end - record));
       record_line_ = ++lines_;
-      begin_ = static_cast<std::size_t>(at - base) + 1;
+      input_.consume(static_cast<std::size_t>(at - base) + 1);
       return true;
     }
   }
   return false;  // no newline yet, or too long
 }
 
-// Scans one record starting at begin_. The record must lie whole in the buffer: when the scan runs
+// Scans one record starting at input_.begin(). The record must lie whole in the buffer: when the scan runs
 // into the end of the buffered bytes it reads more and starts the record again (records are short
 // next to a read, so rescanning costs little). A record cannot grow past max_record_bytes, so the
 // buffer never grows.
@@ -305,11 +227,11 @@ CsvReader::Scan CsvReader::scan() {
   const char delimiter = options_.delimiter;
   const std::size_t max_bytes = options_.max_record_bytes;
   for (;;) {
-    char* const base = buffer_.data();
-    char* const record = base + begin_;
-    const bool capped = end_ - begin_ > max_bytes + 2;  // longer than any record with its "\r\n"
-    char* const limit = capped ? record + max_bytes + 2 : base + end_;
-    const bool at_eof = eof_ && !capped;  // no byte will follow `limit`
+    char* const base = input_.data();
+    char* const record = base + input_.begin();
+    const bool capped = input_.buffered() > max_bytes + 2;  // longer than any record with its "\r\n"
+    char* const limit = capped ? record + max_bytes + 2 : base + input_.end();
+    const bool at_eof = input_.at_end() && !capped;  // no byte will follow `limit`
     fields_.clear();
     unquoted_.clear();
     error_.reset();
@@ -429,14 +351,14 @@ CsvReader::Scan CsvReader::scan() {
     // The record ends at p: a '\n', or the end of the input.
     const bool newline = p < limit;
     if (!newline && p == record && fields_.size() == 1) {
-      begin_ = end_;
+      input_.consume(input_.end());
       return Scan::end;  // nothing left
     }
     std::size_t length = static_cast<std::size_t>(p - record);
     if (length > 0 && record[length - 1] == '\r' && !open_quote) --length;
     record_line_ = lines_ + 1;
     lines_ += inner_newlines + 1;
-    begin_ = static_cast<std::size_t>(p - base) + (newline ? 1 : 0);
+    input_.consume(static_cast<std::size_t>(p - base) + (newline ? 1 : 0));
     raw_ = std::string_view(record, length);
     if (length > max_bytes) {
       long_text_.assign(record, std::min({length, max_bytes, BadRow::max_text_bytes}));  // as when capped
@@ -462,8 +384,9 @@ const std::vector<double>& CsvChunk::column(std::string_view name) const {
   throw std::out_of_range("CsvChunk: no numeric column named '" + std::string(name) + "'");
 }
 
-Generator<CsvChunk> chunks(CsvReader reader, std::size_t records_per_chunk, std::vector<std::string> numeric_columns) {
-  records_per_chunk = std::max<std::size_t>(records_per_chunk, 1);
+namespace {
+Generator<CsvChunk> chunks_of(CsvReader reader, std::size_t records_per_chunk,
+                              std::vector<std::string> numeric_columns) {
   std::vector<std::size_t> indices;
   bool decided = false;
   if (!numeric_columns.empty()) {
@@ -525,6 +448,13 @@ Generator<CsvChunk> chunks(CsvReader reader, std::size_t records_per_chunk, std:
     }
   }
   if (records > 0) co_yield std::move(chunk);
+}
+}  // namespace
+
+Generator<CsvChunk> chunks(CsvReader reader, std::size_t records_per_chunk, std::vector<std::string> numeric_columns) {
+  // Checked here, outside the coroutine, so that the error surfaces where the mistake was made.
+  if (records_per_chunk == 0) throw std::invalid_argument("chunks: records_per_chunk must be at least 1");
+  return chunks_of(std::move(reader), records_per_chunk, std::move(numeric_columns));
 }
 
 }  // namespace streamlab

@@ -1,10 +1,7 @@
 #include "streamlab/line_reader.hpp"
 
-#include "streamlab/input_file.hpp"
-
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
@@ -13,85 +10,41 @@ namespace streamlab {
 
 namespace {
 constexpr std::size_t read_chunk = 64 * 1024;
+
+std::size_t checked_max_line_bytes(std::size_t max_line_bytes) {
+  if (max_line_bytes == 0) throw std::invalid_argument("LineReader: max_line_bytes must be at least 1");
+  return max_line_bytes;
+}
 }  // namespace
 
 LineReader LineReader::open(const std::filesystem::path& path, std::size_t max_line_bytes) {
-  return LineReader(open_input_file(path), true, max_line_bytes, path.string());
+  checked_max_line_bytes(max_line_bytes);  // before the file is opened
+  return LineReader(open_input_file(path), path.string(), max_line_bytes);
 }
 
 LineReader LineReader::from_fd(int fd, std::size_t max_line_bytes) {
-  return LineReader(fd, false, max_line_bytes, "fd " + std::to_string(fd));
+  return LineReader(FileDescriptor::borrowed(fd), "fd " + std::to_string(fd), max_line_bytes);
 }
 
 LineReader LineReader::from_stdin(std::size_t max_line_bytes) {
-  return LineReader(STDIN_FILENO, false, max_line_bytes, "stdin");
+  return LineReader(FileDescriptor::borrowed(STDIN_FILENO), "stdin", max_line_bytes);
 }
 
-LineReader::LineReader(int fd, bool owns_fd, std::size_t max_line_bytes, std::string name)
-    : fd_(fd), owns_fd_(owns_fd), name_(std::move(name)), max_line_bytes_(std::max<std::size_t>(max_line_bytes, 1)) {
-  buffer_.resize(std::max(read_chunk, max_line_bytes_ + read_chunk));
-}
-
-LineReader::LineReader(LineReader&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)),
-      owns_fd_(std::exchange(other.owns_fd_, false)),
-      name_(std::move(other.name_)),
-      buffer_(std::move(other.buffer_)),
-      begin_(other.begin_),
-      end_(other.end_),
-      eof_(other.eof_),
-      truncated_(other.truncated_),
-      max_line_bytes_(other.max_line_bytes_),
-      line_number_(other.line_number_),
-      bytes_read_(other.bytes_read_) {}
-
-LineReader& LineReader::operator=(LineReader&& other) noexcept {
-  LineReader taken(std::move(other));  // `*this`'s old state goes to `taken` and is closed with it
-  std::swap(fd_, taken.fd_);
-  std::swap(owns_fd_, taken.owns_fd_);
-  std::swap(name_, taken.name_);
-  std::swap(buffer_, taken.buffer_);
-  std::swap(begin_, taken.begin_);
-  std::swap(end_, taken.end_);
-  std::swap(eof_, taken.eof_);
-  std::swap(truncated_, taken.truncated_);
-  std::swap(max_line_bytes_, taken.max_line_bytes_);
-  std::swap(line_number_, taken.line_number_);
-  std::swap(bytes_read_, taken.bytes_read_);
-  return *this;
-}
-
-LineReader::~LineReader() {
-  if (owns_fd_ && fd_ >= 0) ::close(fd_);
-}
-
-bool LineReader::fill() {
-  if (eof_) return false;
-  // Move the unread tail to the front so there is room after it.
-  if (begin_ > 0) {
-    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
-    end_ -= begin_;
-    begin_ = 0;
-  }
-  const std::size_t n = read_some(fd_, buffer_.data() + end_, buffer_.size() - end_, name_);
-  if (n == 0) {
-    eof_ = true;
-    return false;
-  }
-  end_ += n;
-  bytes_read_ += n;
-  return true;
-}
+// The buffer holds a line of the longest length kept and one more read after it.
+LineReader::LineReader(FileDescriptor fd, std::string name, std::size_t max_line_bytes)
+    : max_line_bytes_(checked_max_line_bytes(max_line_bytes)),
+      input_(std::move(fd), std::move(name), max_line_bytes_ + read_chunk) {}
 
 std::optional<Line> LineReader::next() {
   truncated_ = false;
-  std::size_t scanned = begin_;  // bytes before this are known not to be '\n'
+  std::size_t scanned = input_.begin();  // bytes before this are known not to be '\n'
   for (;;) {
-    const char* start = buffer_.data() + begin_;
-    const auto* newline = static_cast<const char*>(std::memchr(buffer_.data() + scanned, '\n', end_ - scanned));
+    char* const buffer = input_.data();
+    const char* start = buffer + input_.begin();
+    const auto* newline = static_cast<const char*>(std::memchr(buffer + scanned, '\n', input_.end() - scanned));
     if (newline != nullptr) {
       std::size_t length = static_cast<std::size_t>(newline - start);
-      begin_ += length + 1;
+      input_.consume(input_.begin() + length + 1);
       if (length > max_line_bytes_) {
         length = max_line_bytes_;
         truncated_ = true;
@@ -100,51 +53,46 @@ std::optional<Line> LineReader::next() {
       }
       return Line{std::string_view(start, length), ++line_number_};
     }
-    scanned = end_;
-    if (end_ - begin_ > max_line_bytes_) {
-      // Too long: keep the first max_line_bytes_ bytes, then discard input up to the next newline.
-      // The kept bytes stay at the front of the buffer; the rest of the buffer is scratch.
-      truncated_ = true;
-      if (begin_ > 0) {
-        std::memmove(buffer_.data(), buffer_.data() + begin_, max_line_bytes_);
-        begin_ = 0;
-      }
-      const std::size_t keep = max_line_bytes_;
-      for (;;) {
-        end_ = keep;
-        const std::size_t n = read_some(fd_, buffer_.data() + keep, buffer_.size() - keep, name_);
-        if (n == 0) {
-          eof_ = true;
-          begin_ = end_ = 0;
-          break;
-        }
-        bytes_read_ += n;
-        const auto* found = static_cast<const char*>(std::memchr(buffer_.data() + keep, '\n', n));
-        if (found != nullptr) {
-          // Move what follows the newline right after the kept bytes, to be read next time.
-          const std::size_t after = static_cast<std::size_t>(found - buffer_.data()) + 1;
-          const std::size_t rest = keep + n - after;
-          // The kept line must stay valid for the caller, so the rest goes after it.
-          std::memmove(buffer_.data() + keep, buffer_.data() + after, rest);
-          begin_ = keep;
-          end_ = keep + rest;
-          break;
-        }
-      }
-      return Line{std::string_view(buffer_.data(), keep), ++line_number_};
-    }
-    const std::size_t before = begin_;
-    if (!fill()) {
-      if (end_ == begin_) return std::nullopt;
+    if (input_.buffered() > max_line_bytes_) return skip_rest_of_long_line();
+    scanned = input_.end() - input_.begin();  // fill() moves the unused bytes to the front
+    if (!input_.fill()) {
+      if (input_.buffered() == 0) return std::nullopt;
       // The last line has no newline: return what is left.
-      std::size_t length = end_ - begin_;
-      const char* last = buffer_.data() + begin_;
-      begin_ = end_;
+      std::size_t length = input_.buffered();
+      const char* last = input_.data() + input_.begin();
+      input_.consume(input_.end());
       if (last[length - 1] == '\r') --length;
       return Line{std::string_view(last, length), ++line_number_};
     }
-    scanned -= before - begin_;  // fill() moved the unread bytes to the front
   }
+}
+
+// Too long: the first max_line_bytes_ bytes stay at the front of the buffer (they are the line
+// returned, and must stay valid for the caller); the rest of the buffer is scratch for the input
+// discarded up to the next newline.
+Line LineReader::skip_rest_of_long_line() {
+  truncated_ = true;
+  const std::size_t keep = max_line_bytes_;
+  char* const buffer = input_.data();
+  if (input_.begin() > 0) std::memmove(buffer, buffer + input_.begin(), keep);
+  input_.reset(0, keep);
+  for (;;) {
+    const std::size_t n = input_.read_at(keep);
+    if (n == 0) {
+      input_.reset(0, 0);  // the end of the input: nothing follows the kept bytes
+      break;
+    }
+    const auto* found = static_cast<const char*>(std::memchr(buffer + keep, '\n', n));
+    if (found != nullptr) {
+      // What follows the newline goes right after the kept bytes, to be read next time.
+      const std::size_t after = static_cast<std::size_t>(found - buffer) + 1;
+      const std::size_t rest = keep + n - after;
+      std::memmove(buffer + keep, buffer + after, rest);
+      input_.reset(keep, keep + rest);
+      break;
+    }
+  }
+  return Line{std::string_view(buffer, keep), ++line_number_};
 }
 
 Generator<std::string> read_lines(std::filesystem::path path) {

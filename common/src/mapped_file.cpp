@@ -7,31 +7,21 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
-#include <stdexcept>
+#include <system_error>
 #include <utility>
 
 namespace streamlab {
 
 MappedBytes::MappedBytes(const std::filesystem::path& path) : name_(path.string()) {
-  const int fd = open_input_file(path);
+  const FileDescriptor file = open_input_file(path);  // closed on return: the mapping keeps the file open
   struct stat info {};
-  if (::fstat(fd, &info) != 0) {
-    const int error = errno;
-    ::close(fd);
-    throw std::runtime_error(name_ + ": " + std::strerror(error));
-  }
+  if (::fstat(file.get(), &info) != 0) throw std::system_error(errno, std::generic_category(), name_);
   size_ = static_cast<std::size_t>(info.st_size);
   if (size_ > 0) {
-    void* data = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (data == MAP_FAILED) {
-      const int error = errno;
-      ::close(fd);
-      throw std::runtime_error(name_ + ": mmap failed: " + std::strerror(error));
-    }
+    void* data = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, file.get(), 0);
+    if (data == MAP_FAILED) throw std::system_error(errno, std::generic_category(), name_ + ": mmap failed");
     data_ = data;
   }
-  ::close(fd);  // the mapping keeps the file open
 }
 
 MappedBytes::MappedBytes(MappedBytes&& other) noexcept

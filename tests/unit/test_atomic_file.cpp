@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
 namespace fs = std::filesystem;
 
@@ -79,6 +80,7 @@ TEST_CASE("a missing folder throws, naming the file") {
   streamlab::TempDir dir;
   const fs::path path = dir.path() / "no-such-folder" / "out.csv";
   CHECK_THROWS_WITH(streamlab::AtomicFile{path}, Catch::Contains("out.csv"));
+  CHECK_THROWS_AS(streamlab::AtomicFile{path}, std::system_error);  // with errno: ENOENT
 }
 
 TEST_CASE("misuse: write or commit after commit throws, discard after commit is harmless") {

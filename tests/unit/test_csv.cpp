@@ -12,7 +12,9 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <stdexcept>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -484,7 +486,8 @@ TEST_CASE("files: missing, a directory, and a pipe") {
   streamlab::TempDir dir{"test"};
   CHECK_THROWS_WITH(CsvReader::open(dir.path() / "missing.csv"),
                     Catch::Matchers::EndsWith("missing.csv: No such file or directory"));
-  CHECK_THROWS_WITH(CsvReader::open(dir.path()), Catch::Matchers::EndsWith(": is a directory, not a file"));
+  CHECK_THROWS_AS(CsvReader::open(dir.path() / "missing.csv"), std::system_error);
+  CHECK_THROWS_WITH(CsvReader::open(dir.path()), Catch::Matchers::EndsWith(": Is a directory"));
 
   int fds[2];
   REQUIRE(::pipe(fds) == 0);
@@ -526,9 +529,14 @@ TEST_CASE("buffered_bytes: 0 exactly when the next record needs another read") {
   ::close(fds[0]);
 }
 
-TEST_CASE("misuse: a delimiter that cannot work, a malformed header") {
+TEST_CASE("misuse: a delimiter that cannot work, a size of 0, a malformed header") {
   CHECK_THROWS_AS(CsvReader::from_string("a\n", CsvOptions{.delimiter = '"'}), std::invalid_argument);
   CHECK_THROWS_AS(CsvReader::from_string("a\n", CsvOptions{.delimiter = '\n'}), std::invalid_argument);
+  // Sizes of 0 are mistakes, not requests for the smallest size: no silent clamping to 1.
+  CHECK_THROWS_AS(CsvReader::from_string("a\n", CsvOptions{.max_record_bytes = 0}), std::invalid_argument);
+  CHECK_THROWS_AS(CsvReader::from_string("a\n", CsvOptions{.read_bytes = 0}), std::invalid_argument);
+  CHECK_THROWS_AS(CsvReader::from_stdin(CsvOptions{.read_bytes = 0}), std::invalid_argument);
+  CHECK_THROWS_AS(streamlab::chunks(CsvReader::from_string("a\n1\n"), 0), std::invalid_argument);  // at the call
   CHECK_THROWS_WITH(CsvReader::from_string("\"a,b\n1,2\n"), "string: line 1: bad header row (unterminated quote)");
 }
 

@@ -7,7 +7,9 @@
 
 #include <cstring>
 #include <fstream>
+#include <stdexcept>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -86,10 +88,18 @@ TEST_CASE("a line longer than the limit is cut and flagged, and reading goes on"
   CHECK_FALSE(reader.next().has_value());
 }
 
-TEST_CASE("a missing file and a directory are clear errors") {
+TEST_CASE("a missing file and a directory are std::system_error, naming the file and the reason") {
   streamlab::TempDir dir{"test"};
+  CHECK_THROWS_AS(LineReader::open(dir.path() / "nope.txt"), std::system_error);
   CHECK_THROWS_WITH(LineReader::open(dir.path() / "nope.txt"), Catch::Contains("No such file or directory"));
-  CHECK_THROWS_WITH(LineReader::open(dir.path()), Catch::Contains("is a directory"));
+  CHECK_THROWS_WITH(LineReader::open(dir.path()), Catch::Contains("Is a directory"));
+}
+
+TEST_CASE("a line limit of 0 is std::invalid_argument, not silently 1") {
+  streamlab::TempDir dir{"test"};
+  CHECK_THROWS_AS(LineReader::open(write_file(dir, "z.txt", "abc\n"), 0), std::invalid_argument);
+  CHECK_THROWS_AS(LineReader::from_stdin(0), std::invalid_argument);
+  CHECK(LineReader::open(write_file(dir, "one.txt", "abc\n"), 1).next()->text == "a");
 }
 
 TEST_CASE("lines arrive from a pipe as they are written") {

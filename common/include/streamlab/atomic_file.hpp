@@ -15,8 +15,8 @@ namespace streamlab {
 /// `path` is left as it was.
 ///
 /// Small writes are buffered (64 KiB); a text of 64 KiB or more goes to the file as it is (copying
-/// it into the buffer first would cost a pass over it). I/O errors throw std::runtime_error naming
-/// the file.
+/// it into the buffer first would cost a pass over it). I/O errors throw std::system_error carrying
+/// errno, naming the file. Not thread-safe: one writer.
 ///
 /// **Example**
 /// \code

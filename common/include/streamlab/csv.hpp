@@ -2,6 +2,7 @@
 #pragma once
 
 #include "streamlab/generator.hpp"
+#include "streamlab/input_file.hpp"
 #include "streamlab/parse_number.hpp"
 
 #include <array>
@@ -161,15 +162,16 @@ std::optional<RowError> first_error(const Field<Ts>&... fields) noexcept {
   return error;
 }
 
-/// Settings of a CsvReader.
+/// Settings of a CsvReader. A delimiter that is a quote, a line break or NUL, and a size of 0,
+/// make the reader's factories throw std::invalid_argument.
 struct CsvOptions {
   /// The field separator; not a quote, a line break or NUL.
   char delimiter = ',';
   /// The first record names the columns. Without a header, the first record sets the field count.
   bool has_header = true;
-  /// A longer record is a `line_too_long` bad row (and the rest of its line is skipped).
+  /// A longer record is a `line_too_long` bad row (and the rest of its line is skipped); at least 1.
   std::size_t max_record_bytes = std::size_t{1} << 20;  // 1 MiB
-  /// Bytes asked of each read(); tests make it tiny so that records cross buffer boundaries.
+  /// Bytes asked of each read(), at least 1; tests make it tiny so that records cross buffer boundaries.
   std::size_t read_bytes = 128 * 1024;
 };
 
@@ -226,9 +228,11 @@ class CsvRow {
 ///   and line breaks. A UTF-8 byte order mark is skipped, `\r\n` and `\n` both end a record, the
 ///   last record needs no newline, blank lines are skipped.
 /// - A malformed record is returned as a row with error() set, and reading goes on with the next
-///   one; the caller counts it (CsvRow::to_bad_row). Only I/O errors and a malformed header throw.
+///   one; the caller counts it (CsvRow::to_bad_row). Only bad options (std::invalid_argument), I/O
+///   errors (std::system_error) and a malformed header (std::runtime_error) throw.
 /// - Fields are `std::string_view`s into the buffer: no allocation per row. Convert them with
 ///   CsvRow::get<T>() (std::from_chars), which is where a typed reader spends its time.
+/// - Move-only, not thread-safe: one reader per thread (a pipeline's source stage).
 ///
 /// **Example**
 /// \code
@@ -243,8 +247,8 @@ class CsvRow {
 /// \endcode
 class CsvReader {
  public:
-  /// Opens a file; throws std::runtime_error naming the file and the reason (missing, a directory,
-  /// a malformed header).
+  /// Opens a file; throws std::system_error naming the file and the reason (missing, a directory),
+  /// or std::runtime_error for a malformed header.
   static CsvReader open(const std::filesystem::path& path, CsvOptions options = {});
   /// Reads from a descriptor the caller owns and closes (a pipe end, say).
   static CsvReader from_fd(int fd, CsvOptions options = {});
@@ -253,13 +257,10 @@ class CsvReader {
   /// Reads `text`, which must outlive the reader (for tests and small inputs).
   static CsvReader from_string(std::string_view text, CsvOptions options = {});
 
-  /// Takes over `other`'s input and position; `other` is left empty.
-  CsvReader(CsvReader&& other) noexcept;
+  /// Takes over `other`'s input and position (the buffer moves with it: views stay valid).
+  CsvReader(CsvReader&& other) noexcept = default;
   /// Closes this reader's input (if it owns it) and takes over `other`'s.
-  CsvReader& operator=(CsvReader&& other) noexcept;
-  CsvReader(const CsvReader&) = delete;
-  CsvReader& operator=(const CsvReader&) = delete;
-  ~CsvReader();
+  CsvReader& operator=(CsvReader&& other) noexcept = default;
 
   /// The column names from the header row (empty if the input is empty or has_header is false).
   const std::vector<std::string>& header() const noexcept { return header_; }
@@ -275,49 +276,40 @@ class CsvReader {
   std::optional<CsvRow> next();
 
   /// Total bytes read from the input so far.
-  std::uint64_t bytes_read() const noexcept { return bytes_read_; }
+  std::uint64_t bytes_read() const noexcept { return input_.bytes_read(); }
   /// Bytes read from the input but not yet returned as records. At 0 the next call to next()
   /// reads the input, and on a pipe that may wait for the writer: a stage that gathers records
   /// into chunks should hand on what it has first, so that those records do not wait too.
-  std::size_t buffered_bytes() const noexcept { return end_ - begin_; }
+  std::size_t buffered_bytes() const noexcept { return input_.buffered(); }
   /// The input's name for messages: the path, `stdin`, `fd N` or `string`.
-  const std::string& name() const noexcept { return name_; }
+  const std::string& name() const noexcept { return input_.name(); }
 
  private:
   enum class Scan { record, blank, end };
-  CsvReader(int fd, bool owns_fd, std::string name, CsvOptions options);
-  void start();              // skips a BOM and reads the header
-  Scan scan();               // reads one record into fields_/raw_/error_
+  CsvReader(BufferedInput input, CsvOptions options);  // and start()
+  void start();                                        // skips a BOM and reads the header
+  Scan scan();                                         // reads one record into fields_/raw_/error_
   bool scan_plain_record();  // scan()'s fast path: a record without quotes or NUL, sixteen bytes at a time
   bool fill();               // more input into the buffer; false at the end of the input
-  std::size_t read_input(char* into, std::size_t size);
   void skip_rest_of_line(std::size_t from);  // after a too-long record
-  void close() noexcept;
 
-  int fd_ = -1;
-  bool owns_fd_ = false;
-  std::string_view memory_;  // the unread part of from_string()'s text
-  std::string name_;
-  CsvOptions options_;
-  std::array<bool, 256> special_{};  // bytes that end an unquoted run: delimiter, '\n', NUL
   // The fast path loads sixteen bytes at a time: the buffer has this many spare bytes after the
   // last one fill() may use, so a load that starts before the end never leaves the buffer.
   static constexpr std::size_t load_padding = 16;
-  std::vector<char> buffer_;
-  std::size_t begin_ = 0;  // first unread byte
-  std::size_t end_ = 0;    // one past the last valid byte
-  bool eof_ = false;
-  bool empty_ = true;
-  std::vector<std::string> header_;
-  std::size_t expected_fields_ = 0;  // 0: not known yet
+  // The members every record touches come first, next to each other.
+  CsvOptions options_;
+  BufferedInput input_;
   std::vector<std::string_view> fields_;
-  std::string unquoted_;   // fields with "" or text after the closing quote, unescaped
-  std::string long_text_;  // the capped text of a too-long record (its bytes leave the buffer)
   std::string_view raw_;
-  std::optional<RowError> error_;
   std::uint64_t record_line_ = 0;
-  std::uint64_t lines_ = 0;  // physical lines consumed
-  std::uint64_t bytes_read_ = 0;
+  std::uint64_t lines_ = 0;          // physical lines consumed
+  std::size_t expected_fields_ = 0;  // 0: not known yet
+  std::optional<RowError> error_;
+  bool empty_ = true;
+  std::string unquoted_;             // fields with "" or text after the closing quote, unescaped
+  std::array<bool, 256> special_{};  // bytes that end an unquoted run: delimiter, '\n', NUL
+  std::vector<std::string> header_;
+  std::string long_text_;  // the capped text of a too-long record (its bytes leave the buffer)
 };
 
 /// A block of rows in column order, like a pandas DataFrame chunk: one vector of doubles per numeric
@@ -338,7 +330,8 @@ struct CsvChunk {
 /// memory is bounded even if every row is bad). The numeric columns are `numeric_columns` or, if
 /// that is empty, those whose cell in the first well-formed row looks like a number (parses, or is
 /// out of range or non-finite). A row whose numeric cell is not a finite number is a bad row.
-/// The chunk is reused: move from it to keep it past the next step.
+/// The chunk is reused: move from it to keep it past the next step. Throws std::invalid_argument
+/// at the call when `records_per_chunk` is 0.
 ///
 /// **Example**
 /// \code

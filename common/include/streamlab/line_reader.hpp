@@ -2,6 +2,7 @@
 #pragma once
 
 #include "streamlab/generator.hpp"
+#include "streamlab/input_file.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -9,7 +10,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace streamlab {
 
@@ -25,8 +25,10 @@ struct Line {
 /// line. A line longer than `max_line_bytes` is returned cut to that length with `truncated()` set,
 /// and the rest of it is skipped, so one enormous line cannot exhaust memory.
 ///
-/// Opening errors (missing file, a directory, no permission) throw `std::runtime_error` whose
-/// message names the file and the reason; a read error later throws too.
+/// Errors (see common/README.md): a `max_line_bytes` of 0 throws std::invalid_argument; opening
+/// errors (missing file, a directory, no permission) and read errors throw std::system_error
+/// carrying errno, whose message names the file and the reason. Move-only, not thread-safe: one
+/// reader per thread.
 ///
 /// **Example**
 /// \code
@@ -40,21 +42,12 @@ class LineReader {
   /// Longest line kept whole by default: 1 MiB.
   static constexpr std::size_t default_max_line_bytes = 1 << 20;
 
-  /// Opens a file for reading; throws std::runtime_error naming the file and the reason.
+  /// Opens a file for reading; throws std::system_error naming the file and the reason.
   static LineReader open(const std::filesystem::path& path, std::size_t max_line_bytes = default_max_line_bytes);
   /// Reads from a descriptor the caller owns and closes (a pipe end, say).
   static LineReader from_fd(int fd, std::size_t max_line_bytes = default_max_line_bytes);
   /// Reads standard input.
   static LineReader from_stdin(std::size_t max_line_bytes = default_max_line_bytes);
-
-  /// Takes over `other`'s input and position.
-  LineReader(LineReader&& other) noexcept;
-  /// Closes this reader's file (if it owns one) and takes over `other`'s.
-  LineReader& operator=(LineReader&& other) noexcept;
-  LineReader(const LineReader&) = delete;
-  LineReader& operator=(const LineReader&) = delete;
-  /// Closes the file if the reader opened it.
-  ~LineReader();
 
   /// The next line, or std::nullopt at the end of the input. Blocks on a pipe until a whole line
   /// (or the end) has arrived.
@@ -64,23 +57,16 @@ class LineReader {
   bool truncated() const noexcept { return truncated_; }
 
   /// Total bytes read from the input so far.
-  std::uint64_t bytes_read() const noexcept { return bytes_read_; }
+  std::uint64_t bytes_read() const noexcept { return input_.bytes_read(); }
 
  private:
-  LineReader(int fd, bool owns_fd, std::size_t max_line_bytes, std::string name);
-  bool fill();  // reads more input into the buffer; false at end of input
+  LineReader(FileDescriptor fd, std::string name, std::size_t max_line_bytes);
+  Line skip_rest_of_long_line();  // keeps the first max_line_bytes_ bytes, drops the rest of the line
 
-  int fd_ = -1;
-  bool owns_fd_ = false;
-  std::string name_;
-  std::vector<char> buffer_;
-  std::size_t begin_ = 0;  // first unread byte in buffer_
-  std::size_t end_ = 0;    // one past the last valid byte
-  bool eof_ = false;
-  bool truncated_ = false;
   std::size_t max_line_bytes_;
+  BufferedInput input_;
+  bool truncated_ = false;
   std::uint64_t line_number_ = 0;
-  std::uint64_t bytes_read_ = 0;
 };
 
 /// The lines of a file as a Generator of owned strings (convenient in range-for and std::views

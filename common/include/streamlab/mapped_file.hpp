@@ -16,7 +16,7 @@ namespace streamlab {
 /// empty span (mmap cannot map zero bytes). Mostly used through MappedFile<T>.
 class MappedBytes {
  public:
-  /// Maps `path`; throws std::runtime_error naming the file and the errno text.
+  /// Maps `path`; throws std::system_error carrying errno, naming the file and the reason.
   explicit MappedBytes(const std::filesystem::path& path);
   /// Takes over `other`'s mapping; `other` becomes empty.
   MappedBytes(MappedBytes&& other) noexcept;
@@ -56,8 +56,8 @@ template <typename T>
 requires std::is_trivially_copyable_v<T>
 class MappedFile {
  public:
-  /// Maps `path`; throws std::runtime_error if it cannot be opened or mapped, or if its size is not
-  /// a multiple of sizeof(T).
+  /// Maps `path`; throws std::system_error if it cannot be opened or mapped, and std::runtime_error
+  /// if its size is not a multiple of sizeof(T).
   explicit MappedFile(const std::filesystem::path& path) : map_(path) {
     if (map_.bytes().size() % sizeof(T) != 0) {
       throw std::runtime_error(map_.name() + ": size " + std::to_string(map_.bytes().size()) +

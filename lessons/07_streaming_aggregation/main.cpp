@@ -5,6 +5,7 @@
 // Run:    scripts/run-lessons 7        (or build/release/lessons/07_streaming_aggregation --help)
 // Golden: expected_output/07_streaming_aggregation.txt
 #include "streamlab/cli.hpp"
+#include "streamlab/json_writer.hpp"
 #include "streamlab/line_reader.hpp"
 #include "streamlab/output.hpp"
 #include "streamlab/parse_number.hpp"
@@ -213,8 +214,6 @@ void reservoir_sample(const Options& options) {
 
 // ---- --input FILE: the statistics of a student's own numbers ----
 
-std::string json_number(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "null"; }
-
 /// Reads one number per line and prints their statistics. Returns the exit status.
 int summarise_file(const CLI::App& app, const Options& options) {
   streamlab::OnlineStats stats;
@@ -270,12 +269,13 @@ int summarise_file(const CLI::App& app, const Options& options) {
   if (bad > bad_lines_shown)
     fmt::print(stderr, "{}: ... and {} more bad lines\n", app.get_name(), bad - bad_lines_shown);
 
-  if (options.json) {
-    fmt::print(
-        "{{\"count\": {}, \"mean\": {}, \"variance\": {}, \"stddev\": {}, \"min\": {}, \"max\": {}, "
-        "\"p50\": {}, \"p99\": {}}}\n",
-        stats.count(), json_number(stats.mean()), json_number(stats.variance()), json_number(stats.stddev()),
-        json_number(stats.min()), json_number(stats.max()), json_number(p50.value()), json_number(p99.value()));
+  if (options.json) {  // one JSON object on one line; NaN (one number has no variance) as null
+    streamlab::JsonWriter json;
+    json.begin_object().key("count").value(stats.count()).key("mean").value(stats.mean());
+    json.key("variance").value(stats.variance()).key("stddev").value(stats.stddev());
+    json.key("min").value(stats.min()).key("max").value(stats.max());
+    json.key("p50").value(p50.value()).key("p99").value(p99.value()).end_object();
+    fmt::print("{}\n", json.str());
     return 0;
   }
   streamlab::banner("07 · Streaming Aggregation");

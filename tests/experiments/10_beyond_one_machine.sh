@@ -1,0 +1,141 @@
+# Experiments of lesson 10 (lessons/10_beyond_one_machine/README.md, "Try this"): see lib.sh.
+
+# start_server: a redis-server "started by hand", as the README says, but in the background and on
+# a unix socket in this experiment's private folder (never a TCP port); stop_server ends it.
+start_server() {
+  sock=$PWD/r.sock
+  echo "\$ redis-server --port 0 --unixsocket $sock --save '' &" >&2
+  redis-server --port 0 --unixsocket "$sock" --save '' --appendonly no --dir "$PWD" --daemonize yes \
+    --pidfile "$PWD/redis.pid" --logfile "$PWD/redis.log" || fail "redis-server did not start"
+  for _ in $(seq 250); do
+    [ "$(redis-cli -s "$sock" ping 2>/dev/null)" = PONG ] && return 0
+    sleep 0.02
+  done
+  fail "redis-server did not answer"
+}
+# running PID: the process exists and is not a zombie (a daemonized server's parent is init,
+# which in a container may never reap it).
+running() { [ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat")" != Z ]; }
+stop_server() {
+  redis-cli -s "$sock" shutdown nosave >/dev/null 2>&1 || true
+  local pid
+  pid=$(cat "$PWD/redis.pid" 2>/dev/null || true)
+  for _ in $(seq 100); do [ -n "$pid" ] && running "$pid" || break; sleep 0.02; done
+}
+
+# sensor_lines FILE: the per-sensor part of a summary JSON, one line per sensor:
+# "ID COUNT MEAN VARIANCE MIN MAX" (lesson 09's extra "anomalies" left out).
+sensor_lines() {
+  grep -oE '"[0-9]+": \{"count": [0-9]+, "mean": [^,]+, "variance": [^,]+, "min": [^,]+, "max": [^,}]+' "$1" |
+    tr -d '"{:,' | awk '{ print $1, $3, $5, $7, $9, $11 }'
+}
+
+# 1. `build/release/lessons/10_beyond_one_machine --batch 1000`: the killed consumer's batch is now
+#    1,000 entries — *delivered* shows 1,000 redelivered, and the at-least-once group counts 1,000
+#    readings twice — while the exactly-once group still matches the single pass on all 16 sensors.
+experiment_1() {
+  run --batch 1000
+  expect_status 0
+  expect_line "killed (SIGKILL) after reading its batch of 1000, before"
+  expect_line "  delivered: 20,961 (19,961 first deliveries + 1,000 redelivered)"
+  expect_line "  still pending: 0"
+  expect_line "  readings counted: 19,961 of 19,961"
+  expect_line "  sensors equal (count exact, mean and variance to 12 significant digits): 16 of 16"
+  expect_line "  readings counted: 20,961 of 19,961: 1,000 counted twice"
+}
+
+# 2. Several machines, for real (here one, with a server on a socket): `redis-server --port 0
+#    --unixsocket /tmp/r.sock --save ''`, then `… generate --rows 200000 --output readings.csv`,
+#    `… --redis unix:///tmp/r.sock produce --input readings.csv`, two `… consume --group stats
+#    --name a --idle-exit-ms 500` (names a and b) at once, and `… report --group stats
+#    --summary-json stats.json`: its counts, rejections and every sensor's count, min and max are
+#    those of `09_complete_pipeline --input readings.csv --summary-json` exactly, and the means and
+#    variances agree to 1e-9.
+experiment_2() {
+  start_server  # redis-server --port 0 --unixsocket $PWD/r.sock --save '' (daemonized)
+  local url=unix://$sock
+  run --rows 200000 generate --output readings.csv
+  expect_status 0
+  run --redis "$url" produce --input readings.csv
+  expect_status 0
+  expect_line "readings.csv: 200,001 rows read, 199,594 entries appended to readings"
+  # Two consumers at once, each its own process.
+  "$lesson" --redis "$url" consume --group stats --name a --idle-exit-ms 500 >a.txt 2>&1 &
+  local a=$!
+  "$lesson" --redis "$url" consume --group stats --name b --idle-exit-ms 500 >b.txt 2>&1 &
+  local b=$!
+  wait $a || fail "consumer a: exit $? ($(cat a.txt))"
+  wait $b || fail "consumer b: exit $? ($(cat b.txt))"
+  run --redis "$url" report --group stats --summary-json stats.json
+  expect_status 0
+  expect_line "group stats on readings: 2 consumers, 199,594 entries committed, 199,594 readings in 16 sensors, 0 pending"
+  stop_server
+  local nine
+  nine=$(dirname "$lesson")/09_complete_pipeline
+  "$nine" --input readings.csv --summary-json nine.json >/dev/null || fail "09_complete_pipeline failed"
+  # The counts and rejections: the same text up to "sensors".
+  [ "$(sed 's/, "sensors".*//' stats.json)" = "$(sed 's/, "sensors".*//' nine.json)" ] ||
+    fail "counts differ: $(sed 's/, "sensors".*//' stats.json) vs $(sed 's/, "sensors".*//' nine.json)"
+  local compared
+  compared=$(paste -d' ' <(sensor_lines stats.json) <(sensor_lines nine.json) | awk '
+    function rel(a, b) { d = a - b; if (d < 0) d = -d; m = b < 0 ? -b : b; return m == 0 ? d : d / m }
+    $1 != $7 || $2 != $8 || $5 != $11 || $6 != $12 || rel($3, $9) > 1e-9 || rel($4, $10) > 1e-9 { bad++ }
+    END { print NR, bad + 0 }')
+  expect_eq "${compared% *}" 16 "sensors compared"
+  expect_eq "${compared#* }" 0 "sensors that differ"
+}
+
+# 3. Kill a consumer yourself, with the server of item 2: `… consume --group slow --name first
+#    --work-ms 50`, then `kill -9` it after a second; then `… consume --group slow --name second
+#    --idle-exit-ms 1000`: *second* takes over what *first* left pending (its line says how many
+#    it took over), and `… report --group slow` counts every reading once: nothing lost, nothing twice.
+experiment_3() {
+  start_server
+  local url=unix://$sock
+  run --rows 20000 generate --output readings.csv
+  run --redis "$url" produce --input readings.csv
+  expect_status 0
+  "$lesson" --redis "$url" consume --group slow --name first --work-ms 50 >first.txt 2>&1 &
+  local first=$!
+  sleep 1
+  kill -9 $first
+  wait $first 2>/dev/null
+  local pending
+  pending=$(redis-cli -s "$sock" xpending readings slow | head -n 1)
+  expect_gt "$pending" 0 "entries pending after the kill"
+  run_timeout=60 run --redis "$url" consume --group slow --name second --idle-exit-ms 1000
+  expect_status 0
+  local taken
+  taken=$(grep -oE '[0-9,]+ taken over' <<<"$out" | tr -d ',' | cut -d' ' -f1)
+  expect_eq "$taken" "$pending" "entries the second consumer took over vs pending after the kill"
+  run --redis "$url" report --group slow
+  expect_status 0
+  expect_line "19,961 readings in 16 sensors, 0 pending"
+  stop_server
+}
+
+# 4. `build/release/lessons/10_beyond_one_machine`, and press Ctrl-C while it runs: it prints
+#    *Interrupted (Ctrl-C)*, `echo $?` prints 130, and neither a redis-server process nor a
+#    `streamlab-redis-*` or `streamlab-lesson10-*` folder in `${TMPDIR:-/tmp}` is left behind.
+experiment_4() {
+  local tmp
+  for delay in 0.3 1.0; do
+    tmp=$(mktemp -d "$PWD/tmp.XXXXXX")
+    echo "\$ TMPDIR=$tmp $(basename "$lesson") & sleep $delay; kill -INT" >&2
+    TMPDIR=$tmp env --default-signal=INT "$lesson" </dev/null >stdout.txt 2>stderr.txt &
+    local pid=$!
+    sleep "$delay"
+    kill -INT "$pid"
+    wait "$pid"
+    status=$?
+    out=$(cat stdout.txt)
+    if [ "$status" -eq 0 ]; then
+      echo "(the run ended before Ctrl-C after $delay s; nothing to check)" >&2
+      continue
+    fi
+    expect_status 130
+    expect_line "Interrupted (Ctrl-C)"
+    [ -z "$(ls -A "$tmp")" ] || fail "left in TMPDIR after Ctrl-C: $(ls -A "$tmp")"
+    ! pgrep -f "redis-server.*$tmp" -r R,S,D >/dev/null || fail "a redis-server from $tmp is still running"
+  done
+}

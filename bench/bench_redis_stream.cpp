@@ -1,0 +1,149 @@
+// Lesson 10 over a private redis-server (unix socket): XADD one per round trip against pipelined
+// batches; XREADGROUP COUNT 1 against COUNT 100; and the lesson's own consumers end to end, with
+// 1, 2 and 4 consumer processes. Times are wall-clock (UseRealTime): the client mostly waits for
+// the server, so its CPU time would flatter it.
+#include "streamlab/redis.hpp"
+
+#include <benchmark/benchmark.h>
+#include <fmt/core.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace redis = streamlab::redis;
+
+// One server for the whole program, started on first use and stopped at exit.
+redis::LocalServer& server() {
+  static redis::LocalServer instance;
+  return instance;
+}
+
+redis::Command xadd(const std::string& stream, int i) {
+  return {"XADD",   stream,
+          "MAXLEN", "~",
+          "100000", "*",
+          "line",   std::to_string(i),
+          "ts",     "1700000000000",
+          "sensor", std::to_string(i % 16),
+          "value",  "21.125"};
+}
+
+// One XADD, one round trip: the client waits for each reply before it sends the next command.
+void xadd_one_per_round_trip(benchmark::State& state) {
+  redis::Connection r{server().address()};
+  r.command({"DEL", "bench:one"});
+  int i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(r.command(xadd("bench:one", i++)));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(xadd_one_per_round_trip)->UseRealTime();
+
+// N XADDs written at once, then N replies read: one round trip for the batch (lesson 02's batching).
+void xadd_pipelined(benchmark::State& state) {
+  redis::Connection r{server().address()};
+  r.command({"DEL", "bench:pipelined"});
+  const int n = static_cast<int>(state.range(0));
+  std::vector<redis::Command> batch;
+  int i = 0;
+  for (auto _ : state) {
+    batch.clear();
+    for (int k = 0; k < n; ++k) batch.push_back(xadd("bench:pipelined", i++));
+    benchmark::DoNotOptimize(r.pipeline(batch));
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(xadd_pipelined)->Arg(100)->Arg(1000)->UseRealTime();
+
+// XREADGROUP COUNT n (NOACK: nothing left pending) over a stream of 100,000 entries, read again
+// from the start when it runs out.
+void xreadgroup_count(benchmark::State& state) {
+  redis::Connection r{server().address()};
+  const std::string stream = "bench:read";
+  if (r.command({"EXISTS", stream}).integer() == 0) {
+    std::vector<redis::Command> batch;
+    for (int i = 0; i < 100'000; ++i) {
+      batch.push_back(xadd(stream, i));
+      if (batch.size() == 1000) {
+        r.pipeline(batch);
+        batch.clear();
+      }
+    }
+    r.command({"XGROUP", "CREATE", stream, "g", "0"});
+  }
+  const std::string count = std::to_string(state.range(0));
+  std::int64_t entries = 0;
+  for (auto _ : state) {
+    const redis::Reply read =
+        r.command({"XREADGROUP", "GROUP", "g", "c", "COUNT", count, "NOACK", "STREAMS", stream, ">"});
+    if (read.is_nil()) {
+      r.command({"XGROUP", "SETID", stream, "g", "0"});
+      continue;
+    }
+    entries += static_cast<std::int64_t>(read[0][1].elements().size());
+  }
+  state.SetItemsProcessed(entries);
+}
+BENCHMARK(xreadgroup_count)->Arg(1)->Arg(100)->UseRealTime();
+
+// The lesson end to end: 20,000 readings in a stream, then N `consume` processes of the lesson
+// (batches of 100, each committed with its XACK in one MULTI/EXEC), timed from their start until
+// the group has read and acknowledged every entry.
+void lesson_consumers(benchmark::State& state) {
+  const int consumers = static_cast<int>(state.range(0));
+  redis::Connection r{server().address()};
+  constexpr int readings = 20'000;
+  std::int64_t done = 0;
+  int round = 0;
+  for (auto _ : state) {
+    const std::string stream = fmt::format("bench:e2e:{}:{}", consumers, round++);
+    std::vector<redis::Command> batch;
+    for (int i = 0; i < readings; ++i) {
+      batch.push_back({"XADD", stream, "*", "line", std::to_string(i + 2), "ts", "1700000000000", "sensor",
+                       std::to_string(i % 16), "value", fmt::format("{}", 20.0 + (i % 100) * 0.01)});
+      if (batch.size() == 1000) {
+        r.pipeline(batch);
+        batch.clear();
+      }
+    }
+    r.command({"XGROUP", "CREATE", stream, "g", "0"});
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<pid_t> pids;
+    for (int c = 0; c < consumers; ++c) {
+      const std::string url = server().address().url(), name = fmt::format("c{}", c);
+      const pid_t pid = ::fork();
+      if (pid == 0) {
+        const int null = ::open("/dev/null", O_WRONLY);
+        ::dup2(null, 1);
+        ::execl(STREAMLAB_LESSON_10, STREAMLAB_LESSON_10, "--redis", url.c_str(), "--stream", stream.c_str(), "consume",
+                "--group", "g", "--name", name.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+      }
+      pids.push_back(pid);
+    }
+    for (;;) {  // drained: everything delivered and nothing pending
+      const redis::Reply groups = r.command({"XINFO", "GROUPS", stream});
+      const redis::Reply& g = groups[0];
+      const redis::Reply* lag = g.field("lag");
+      if (lag != nullptr && !lag->is_nil() && lag->integer() == 0 && g.field("pending")->integer() == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    for (pid_t pid : pids) ::kill(pid, SIGTERM);
+    for (pid_t pid : pids) ::waitpid(pid, nullptr, 0);
+    state.SetIterationTime(seconds);
+    r.command({"DEL", stream});
+    done += readings;
+  }
+  state.SetItemsProcessed(done);
+}
+BENCHMARK(lesson_consumers)->Arg(1)->Arg(2)->Arg(4)->UseManualTime()->Iterations(5)->Unit(benchmark::kMillisecond);
+
+}  // namespace

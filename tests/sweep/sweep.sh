@@ -8,7 +8,9 @@
 # - an unknown flag, a missing value and bad numbers (zero, negative, non-numeric, fractional, huge)
 #   either exit 2 with exactly one line on stderr (`NAME: error: ...`), or — where the value is
 #   allowed — exit 0;
-# - if the lesson reads files (`--input FILE` or `--stdin` in its --help): a missing file, a
+# - subcommands (`Subcommands:` in --help): each one's --help and options get the same checks, in a
+#   private folder, with a private redis-server when the lesson takes --redis (lesson 10);
+# - if the lesson (or one of its subcommands) reads files (`--input FILE` or `--stdin`): a missing file, a
 #   directory and an empty file exit 2 with one line; the other bad files of DESIGN.md's list (header
 #   only, BOM, CRLF, no trailing newline, random bytes, a NUL byte, an 8 MB line, quoted fields,
 #   non-finite and out-of-range numbers, bad fields) exit 0 (bad rows reported, good rows kept) or 2
@@ -86,14 +88,63 @@ done
 count=$(printf '%s\n' $options | grep -c .)
 [ "$failures" -eq 0 ] && echo "$name: --help, unknown flags and bad values for $count options answered as documented"
 
+# check_options PREFIX... -- HELP: the checks above for every option HELP lists that takes a value,
+# run as `LESSON PREFIX... OPTION VALUE` (PREFIX: a subcommand, and what it needs before it).
+check_options() {
+  local prefix=() option bad
+  while [ "$1" != -- ]; do prefix+=("$1"); shift; done
+  local sub_options
+  sub_options=$(printf '%s\n' "$2" | grep -oE '^ +(-[a-zA-Z],)?--[a-z0-9-]+ [A-Z][A-Z0-9]*([: ]|$)' | grep -oE -- '--[a-z0-9-]+')
+  for option in $sub_options; do
+    expect_2 "${prefix[@]}" "$option"
+    [ "$err" = "$name: error: $option needs a value (see --help)" ] || fail "${prefix[*]} $option with no value → '$err'"
+    expect_2 "${prefix[@]}" "$option" 1 "$option" 1
+    [ "$err" = "$name: error: $option is given more than once (see --help)" ] ||
+      fail "${prefix[*]} $option given twice → '$err'"
+    for bad in 0 -1 abc 1.5 "" 99999999999999999999 -99999999999999999999; do
+      expect_0_or_2 "${prefix[@]}" "$option" "$bad"
+    done
+  done
+}
+
+# Subcommands (lesson 10's produce, consume, ...): each one's --help, and the same checks for its
+# options, run in a private folder (a subcommand may write a file named by a bad value). A lesson
+# that takes --redis URL gets a private redis-server for these runs (tests/redis/redis_fixture.sh).
+subcommands=$(printf '%s\n' "$help" | sed -n '/^Subcommands:/,/^$/p' | grep -oE '^  [a-z][a-z0-9-]*' | tr -d ' ')
+server=()
+input_prefix=()  # what comes before --input FILE: nothing, or a subcommand that reads files
+if [ -n "$subcommands" ]; then
+  work=$(mktemp -d)
+  redis_state=$work/redis.url
+  trap 'rm -rf "$work"' EXIT
+  if printf '%s\n' "$help" | grep -qE '^ +--redis '; then
+    fixture=$(cd "$(dirname "$0")/../redis" && pwd)/redis_fixture.sh
+    if "$fixture" start "$redis_state" >/dev/null; then
+      server=(--redis "$(cat "$redis_state")")
+      trap '"$fixture" stop "$redis_state"; rm -rf "$work"' EXIT
+    else
+      fail "the private redis-server for the subcommands did not start"
+    fi
+  fi
+  for sub in $subcommands; do
+    run "${server[@]}" "$sub" --help
+    [ "$status" -eq 0 ] && [[ "$out" == *"Usage:"* ]] || fail "$sub --help → exit $status, or no 'Usage:' line"
+    printf '%s\n' "$out" | grep -qE '^ +--input ' && input_prefix=("${server[@]}" "$sub")
+    (cd "$work" && check_options "${server[@]}" "$sub" -- "$out"; exit $((failures > 0))) ||
+      fail "$sub: bad options answered wrongly (above)"
+  done
+  [ "$failures" -eq 0 ] && echo "$name: subcommands $(echo $subcommands) answered bad options as documented"
+fi
+
 reads_input=false
 reads_stdin=false
 printf '%s\n' "$help" | grep -qE '^ +--input ' && reads_input=true
+[ ${#input_prefix[@]} -gt 0 ] && reads_input=true
 printf '%s\n' "$help" | grep -qE '^ +--stdin ' && reads_stdin=true
 if $reads_input || $reads_stdin; then
   # Bad input files, made afresh in a private folder (perl's seeded rand makes the random bytes).
   files=$(mktemp -d)
-  trap 'rm -rf "$files"' EXIT
+  trap 'rm -rf "$files"; [ -z "${work:-}" ] || { [ ${#server[@]} -eq 0 ] || "$fixture" stop "$redis_state"; rm -rf "$work"; }' EXIT
   header='timestamp_ms,sensor_id,value'
   : >"$files/empty"
   printf '%s\n' "$header" >"$files/header_only"
@@ -117,12 +168,12 @@ CSV
   file_runs=0
   if $reads_input; then
     for must_fail in "$files/missing" "$files" "$files/empty"; do
-      expect_2 --input "$must_fail"
+      expect_2 "${input_prefix[@]}" --input "$must_fail"
       file_runs=$((file_runs + 1))
     done
     for file in "$files"/*; do
       [ "$file" = "$files/empty" ] && continue
-      expect_0_or_2 --input "$file"
+      expect_0_or_2 "${input_prefix[@]}" --input "$file"
       file_runs=$((file_runs + 1))
     done
   fi

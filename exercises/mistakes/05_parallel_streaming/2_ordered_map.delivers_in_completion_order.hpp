@@ -1,0 +1,60 @@
+// Exercise 05.2 ★★★ — An ordered parallel map with a bound on the items in flight
+//
+// KNOWN MISTAKE: whichever result is ready first is delivered first (it polls the futures with wait_for(0)):
+//   fast items overtake slow ones, and the consumer gets the results in completion order.
+//
+// Lesson 05's parallel_map(urls, fetch_data, ...) runs items on a thread pool, hands the results
+// on in input order, and never has more than a set number of items in flight, which bounds its
+// memory on a stream that never ends. Write ordered_parallel_map(inputs, f, pool, max_in_flight,
+// deliver): run f(input) on `pool` for every input, and call deliver(result) once for each input,
+// in input order, on the calling thread. Three things must hold:
+//
+// - In order: deliver gets f(inputs[0]), f(inputs[1]), ... whatever order they finish in.
+// - Bounded: at no moment are more than max_in_flight items started and not yet delivered
+//   (running, queued in the pool, or finished and waiting for their turn).
+// - Parallel: with max_in_flight >= 2, an item is started without waiting for the one before it.
+//
+// pool.submit(task) queues task() on the pool and returns a std::future of its result;
+// future.get() waits for that result. (A std::deque of futures makes a fine reorder buffer.)
+//
+// Check it:  scripts/exercise 05.2        Stuck?  scripts/exercise --hint 05.2
+#pragma once
+
+#include "streamlab/thread_pool.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <future>
+#include <thread>
+#include <vector>
+
+namespace exercise {
+
+/// f(input) on `pool` for every input, delivered in input order, at most `max_in_flight` (>= 1)
+/// items started and not yet delivered at any moment.
+inline void ordered_parallel_map(const std::vector<int>& inputs, const std::function<int(int)>& f,
+                                 streamlab::ThreadPool& pool, std::size_t max_in_flight,
+                                 const std::function<void(int)>& deliver) {
+  std::deque<std::future<int>> in_flight;
+  auto deliver_a_ready_one = [&] {
+    for (;;) {
+      for (auto it = in_flight.begin(); it != in_flight.end(); ++it) {
+        if (it->wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+          deliver(it->get());
+          in_flight.erase(it);
+          return;
+        }
+      }
+      std::this_thread::yield();
+    }
+  };
+  for (int input : inputs) {
+    if (in_flight.size() == max_in_flight) deliver_a_ready_one();
+    in_flight.push_back(pool.submit([&f, input] { return f(input); }));
+  }
+  while (!in_flight.empty()) deliver_a_ready_one();
+}
+
+}  // namespace exercise

@@ -1,5 +1,5 @@
 // readme_sync: keeps each lesson README's code excerpts and output block copies of the real thing,
-// and checks that every "Try this" item has its experiment test.
+// and checks that every "Try this" item and "Predict first" question has its experiment test.
 //
 //   readme_sync check SOURCE_DIR                  (the test docs.readmes)
 //   readme_sync write SOURCE_DIR OUTPUTS_DIR      (scripts/update-docs)
@@ -13,7 +13,9 @@
 // does not match expected_output/NN_name.txt (measured values may differ where the golden file
 // holds a {{pattern}}), when Doxygen-only syntax is left in it (\snippet, \verbinclude, {#anchor}),
 // or when "## Try this" is not a numbered list of at least two items, item K having a function
-// experiment_K in tests/experiments/NN_name.sh whose body uses every --option the item names.
+// experiment_K in tests/experiments/NN_name.sh whose body uses every --option the item names. A
+// "## Predict first" section (optional) is checked the same way against predict_K, needs at least
+// one question, and folds each answer under a <details> tag.
 // Exit status 2: bad usage or an unreadable file.
 #include "../golden/golden_match.hpp"
 
@@ -185,15 +187,29 @@ std::optional<std::string> shell_function(const std::vector<std::string>& script
   return std::nullopt;
 }
 
-/// "## Try this": a numbered list; item K needs experiment_K, using every --option it names.
-void check_try_this(const Lesson& lesson, const std::vector<std::string>& lines, Report& report) {
+/// A section of numbered items, each checked by a shell function of the lesson's experiment script.
+struct CheckedList {
+  std::string title;     // "Try this"
+  std::string function;  // "experiment": item K needs experiment_K()
+  std::size_t minimum;   // the fewest items the section may have
+  bool required;         // whether every README must have the section
+  bool answer_folded;    // whether each item must fold its answer under a <details> tag
+};
+
+/// `"## " + list.title`: a numbered list 1, 2, 3, ... of at least list.minimum items; item K needs
+/// the function list.function_K in tests/experiments/NN_name.sh, whose body uses every --option the
+/// item names, and every such function needs its item.
+void check_numbered_list(const Lesson& lesson, const std::vector<std::string>& lines, const CheckedList& list,
+                         Report& report) {
   std::map<int, std::string> items;  // number → text (its lines joined)
   bool inside = false;
+  bool found = false;
   int current = 0;
   static const std::regex item_start(R"(([0-9]+)\. (.*))");
   for (const auto& line : lines) {
     if (line.rfind("## ", 0) == 0) {
-      inside = line == "## Try this";
+      inside = line == "## " + list.title;
+      found = found || inside;
       continue;
     }
     if (!inside) continue;
@@ -205,26 +221,40 @@ void check_try_this(const Lesson& lesson, const std::vector<std::string>& lines,
       items[current] += ' ' + line;
     }
   }
-  if (items.size() < 2) {
-    report.add(fmt::format("\"## Try this\" has {} numbered items (want at least 2)", items.size()));
+  const auto script =
+      fs::exists(lesson.experiments) ? split_lines(read_file(lesson.experiments)) : std::vector<std::string>{};
+  if (!found && !list.required) {
+    if (shell_function(script, list.function + "_1")) {
+      report.add(
+          fmt::format("{}_1() in {} has no \"{}\" item", list.function, lesson.experiments.string(), list.title));
+    }
+    return;
+  }
+  if (items.size() < list.minimum) {
+    report.add(
+        fmt::format("\"## {}\" has {} numbered items (want at least {})", list.title, items.size(), list.minimum));
     return;
   }
   int expected_number = 1;
   for (const auto& [number, text] : items) {
-    if (number != expected_number++) report.add(fmt::format("\"Try this\" items are not numbered 1, 2, 3, ..."));
+    if (number != expected_number++) {
+      report.add(fmt::format("\"{}\" items are not numbered 1, 2, 3, ...", list.title));
+    }
+    if (list.answer_folded && text.find("<details>") == std::string::npos) {
+      report.add(fmt::format("\"{}\" item {} does not fold its answer under a <details> tag", list.title, number));
+    }
   }
   if (!fs::exists(lesson.experiments)) {
-    report.add(fmt::format("no experiments for \"Try this\": {} does not exist", lesson.experiments.string()));
+    report.add(fmt::format("no tests for \"{}\": {} does not exist", list.title, lesson.experiments.string()));
     return;
   }
-  const auto script = split_lines(read_file(lesson.experiments));
   static const std::regex code_span("`([^`]+)`");
   static const std::regex option(R"(--[a-z][a-z0-9-]*)");
   for (const auto& [number, text] : items) {
-    const std::string function = fmt::format("experiment_{}", number);
+    const std::string function = fmt::format("{}_{}", list.function, number);
     const auto body = shell_function(script, function);
     if (!body) {
-      report.add(fmt::format("\"Try this\" item {} has no test: no function {}() in {}", number, function,
+      report.add(fmt::format("\"{}\" item {} has no test: no function {}() in {}", list.title, number, function,
                              lesson.experiments.string()));
       continue;
     }
@@ -237,12 +267,13 @@ void check_try_this(const Lesson& lesson, const std::vector<std::string>& lines,
       }
     }
     for (const auto& name : missing) {
-      report.add(fmt::format("\"Try this\" item {} names {}, which {}() never uses", number, name, function));
+      report.add(fmt::format("\"{}\" item {} names {}, which {}() never uses", list.title, number, name, function));
     }
   }
-  for (int number = static_cast<int>(items.size()) + 1; shell_function(script, fmt::format("experiment_{}", number));
-       ++number) {
-    report.add(fmt::format("experiment_{}() in {} has no \"Try this\" item", number, lesson.experiments.string()));
+  for (int number = static_cast<int>(items.size()) + 1;
+       shell_function(script, fmt::format("{}_{}", list.function, number)); ++number) {
+    report.add(fmt::format("{}_{}() in {} has no \"{}\" item", list.function, number, lesson.experiments.string(),
+                           list.title));
   }
 }
 
@@ -291,7 +322,8 @@ bool check(const Lesson& lesson) {
   }
   if (!has_snippet) report.add("no code excerpt (`<!-- snippet: NAME -->` before a fenced block)");
   check_output(lesson, lines, report);
-  check_try_this(lesson, lines, report);
+  check_numbered_list(lesson, lines, {"Predict first", "predict", 1, false, true}, report);
+  check_numbered_list(lesson, lines, {"Try this", "experiment", 2, true, false}, report);
   return report.print();
 }
 

@@ -46,3 +46,30 @@ experiment_3() {
   expect_line "Streamed 5000000 lines (38888896 bytes), one at a time."
   expect_le "$peak_rss_kib" "$((small + 1024))" "peak RSS (KiB) for 5 M lines vs 10 lines + 1 MiB"
 }
+
+# Predict first, 1: in "A generator runs only when asked", the line `(generator created: nothing
+# has run yet)` comes before `generator: making record 0`, and `consumer:  got record 1` comes
+# between `generator: making record 1` and `generator: making record 2`.
+predict_1() {
+  run --piece-delay-ms 0
+  expect_status 0
+  local created making0 making1 got1 making2
+  created=$(grep -nF "(generator created: nothing has run yet)" <<<"$out" | cut -d: -f1)
+  making0=$(grep -nF "generator: making record 0" <<<"$out" | cut -d: -f1)
+  making1=$(grep -nF "generator: making record 1" <<<"$out" | cut -d: -f1)
+  got1=$(grep -nF "consumer:  got record 1" <<<"$out" | cut -d: -f1)
+  making2=$(grep -nF "generator: making record 2" <<<"$out" | cut -d: -f1)
+  expect_lt "${created:-0}" "${making0:-0}" "line of '(generator created ...)' vs line of 'making record 0'"
+  expect_eq "${got1:-0}" "$((${making1:-0} + 1))" "line of 'got record 1' vs line of 'making record 1' + 1"
+  expect_eq "${making2:-0}" "$((${got1:-0} + 1))" "line of 'making record 2' vs line of 'got record 1' + 1"
+}
+
+# Predict first, 2: `build/release/lessons/01_basic_streaming --count 5 --show 5` prints five
+# `Streaming: Record` lines, Record 0 to Record 4, and no `... (continues streaming)` line.
+predict_2() {
+  run --count 5 --show 5 --piece-delay-ms 0
+  expect_status 0
+  expect_eq "$(count_lines '^  Streaming: Record [0-9]+$')" 5 "lines 'Streaming: Record N'"
+  expect_line "  Streaming: Record 4"
+  expect_no_line "... (continues streaming)"
+}

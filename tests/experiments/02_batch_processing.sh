@@ -50,3 +50,23 @@ experiment_3() {
   expect_line "The items divide evenly: 6 full batches, no partial one."
   expect_no_line "partial batch of"
 }
+
+# Predict first, 1: `build/release/lessons/02_batch_processing --items 100 --batch-size 30` makes 4
+# batches, the last of 10 items (100 = 3 × 30 + 10).
+predict_1() {
+  run --items 100 --batch-size 30 --calls-items 1000
+  expect_status 0
+  expect_line "  Batch 4: 10 items"
+  expect_line "Total: 4 batches, 100 items processed"
+  expect_line "100 = 3 × 30 + 10"
+}
+
+# Predict first, 2: `build/release/lessons/02_batch_processing --items 96`: 96 = 6 × 16, so 6 full
+# batches and no partial one (no empty seventh batch either).
+predict_2() {
+  run --items 96 --calls-items 1000
+  expect_status 0
+  expect_line "Total: 6 batches, 96 items processed"
+  expect_line "The items divide evenly: 6 full batches, no partial one."
+  expect_no_line "Batch 7"
+}

@@ -70,3 +70,23 @@ experiment_3() {
   expect_line "  wrong_field_count: 1 (line 7)"
   expect_eq "$(count_lines '^  [a-z_]+: [0-9]+ \(line')" 3 "reasons listed"
 }
+
+# Predict first, 1: a chunk is 10000 records, good and bad together, so the chunk that holds a bad
+# row reports 9999 rows: chunk 3 (lines 20002–30001, the bad row on line 25002) and chunk 4.
+predict_1() {
+  run --big-mb 1
+  expect_status 0
+  expect_line "   → chunk 3: lines 20002–30001, 9999 rows, mean value 19.986"
+  expect_line "     bad row, line 25002: not_a_number (1700000000000,3,n/a)"
+  expect_line "   → chunk 4: lines 30002–40001, 9999 rows, mean value 19.990"
+  expect_eq "$(count_lines '^   → chunk [0-9]+: .*, 10000 rows')" 3 "chunks of 10000 good rows"
+}
+
+# Predict first, 2: with room for 2 shards, asking for shards 3, 5, 3, 0 evicts shard 5 when shard 0
+# is loaded — the least recently used, since shard 3 was asked for again after 5.
+predict_2() {
+  run --big-mb 1
+  expect_status 0
+  expect_line "   → shard 0: first value 0.6013; in memory (most recent first): 0, 3"
+  expect_line "   → 3 loads, 1 evictions; at most 2 of 8 shards held at once"
+}

@@ -70,3 +70,20 @@ experiment_4() {
   expect_status 0
   expect_line "Same sum both ways: yes (10666658666668000000)"
 }
+
+# Predict first, 1: `build/release/lessons/04_stream_transformations --take 2` makes the source
+# produce 3 numbers: 0 (kept), 1 (dropped by filter_even) and 2 (kept); then the consumer has 2.
+predict_1() {
+  run --take 2 --count 1000
+  expect_status 0
+  expect_line "The consumer got 2 numbers; the source made 3 of 10 and was never asked for the rest."
+  expect_eq "$(count_lines '^  numbers yields ')" 3 "numbers made by the source"
+}
+
+# Predict first, 2: std::views::transform | std::views::filter calls square 15 times for 10 numbers:
+# once each, and once more for each of the 5 kept (once for the filter, once for the consumer).
+predict_2() {
+  run --count 1000
+  expect_status 0
+  expect_line "Calls to square for 10 numbers: 10 with streamlab::map, 15 with std::views (kept ones twice)"
+}

@@ -112,3 +112,22 @@ experiment_5() {
   expect_line "$saved"
   expect_line "  Same results, saved by index: yes"
 }
+
+# Predict first, 1: `build/release/lessons/05_parallel_streaming --fetches 8 --workers 8`: eight
+# downloads at once, finishing in any order, and the results are printed in input order, 0 to 7.
+predict_1() {
+  run --fetches 8 --workers 8 --latency-ms 20 --blocks 2 --block-size 1000
+  expect_status 0
+  local printed
+  printed=$(grep -oE '^  https://example.com/data/[0-9]+ ' <<<"$out" | grep -oE '[0-9]+' | tr '\n' ' ')
+  [ "$printed" = "0 1 2 3 4 5 6 7 " ] || fail "the URLs are printed as $printed, want 0 1 2 3 4 5 6 7"
+  expect_line "Results arrive in input order (a reorder buffer holds early finishers)."
+}
+
+# Predict first, 2: `build/release/lessons/05_parallel_streaming --capacity 0`: a channel that stores
+# no item still shows 1 as the most sent but not yet received — the item being handed over.
+predict_2() {
+  run --capacity 0 --fetches 2 --latency-ms 1 --blocks 2 --block-size 1000
+  expect_status 0
+  expect_line "  Items sent: 12; most sent but not yet received at any time: 1 (capacity 0)"
+}

@@ -86,3 +86,24 @@ experiment_4() {
   expect_lt "$(calc "abs($error_10 - $error_30)")" 0.1 \
     "change of the RMS error from 10 to 30 readings"
 }
+
+# Predict first, 1: with the default 3 s of lateness, click #6 (t = 5 s) arrives when the watermark
+# is 8 s, older than it, and still joins [0, 10), which is open; click #8 (t = 9 s) arrives when the
+# watermark is 11 s, after [0, 10) has closed, and is late.
+predict_1() {
+  run
+  expect_status 0
+  expect_match '^  #6 +t = +5 s +out of order +→ window \[0, 10\) +watermark +8$'
+  expect_match '^      window \[0, 10\) closed: 5 clicks'
+  expect_match '^  #8 +t = +9 s +LATE +→ late side channel +watermark +11$'
+  expect_eq "$(count_lines ' LATE ')" 1 "late clicks"
+}
+
+# Predict first, 2: `build/release/lessons/06_windowed_processing --stride 3`: windows of 5 start at
+# 0, 3, 6, 9, 12 and 15 — 6 windows over 0..19, the last one [15, ..., 19].
+predict_2() {
+  run --stride 3 --show 10
+  expect_status 0
+  expect_line "Total windows: 6"
+  expect_line "  Window 5: [15, 16, 17, 18, 19]"
+}

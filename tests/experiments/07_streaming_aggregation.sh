@@ -92,3 +92,22 @@ experiment_4() {
   expect_gt "$moved" 0 "relative change of the P² p50, shuffled vs in order"
   expect_lt "$moved" 0.001 "relative change of the P² p50, shuffled vs in order"
 }
+
+# Predict first, 1: at offset 1e9, where the textbook formula gives −2230.45, Welford's column
+# still shows 215.03, as at offset 0.
+predict_1() {
+  run
+  expect_status 0
+  expect_match '^     1e\+09 +-2230\.45 +215\.03 +215\.03$'
+  expect_match '^         0 +215\.03 +215\.03 +215\.03$'
+}
+
+# Predict first, 2: `build/release/lessons/07_streaming_aggregation --count 10`: worker A takes the
+# first 60 %, 6 readings, and B the other 4; the merge still equals one pass.
+predict_2() {
+  run --count 10
+  expect_status 0
+  expect_match '^  Worker A \(first part\): count +6 '
+  expect_match '^  Worker B \(rest\): +count +4 '
+  expect_line "Merged equals one pass (to 12 significant digits): yes"
+}

@@ -103,3 +103,18 @@ experiment_4() {
   done
   expect_ge "$(real block "Time taken")" 300 "block: time taken (ms)"
 }
+
+# Predict first, 1: 1500 items pushed into a drop_oldest buffer of 1000 leave items 500 to 1499.
+predict_1() {
+  run
+  expect_status 0
+  expect_line "   drop_oldest: holds 1000 items (500 to 1499), 500 oldest dropped"
+}
+
+# Predict first, 2: RateLimiter{100} with a burst of 10 lets 109 items through in the first second,
+# not 110: 10 at once at 0 ms, then one every 10 ms from 10 to 990 ms.
+predict_2() {
+  run
+  expect_status 0
+  expect_line "   with a burst of 10: 10 at once, 109 in the first second"
+}

@@ -1,5 +1,6 @@
 #include "streamlab/number_text.hpp"
-#include "streamlab/parse_number.hpp"
+
+#include "kernels/decimal.hpp"
 
 #include <algorithm>
 #include <array>

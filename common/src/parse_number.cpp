@@ -1,11 +1,14 @@
 #include "streamlab/parse_number.hpp"
 
+#include "kernels/decimal.hpp"
+
 #include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <system_error>
 #include <type_traits>
@@ -106,24 +109,76 @@ std::from_chars_result from_chars_floating(const char* first, const char* last, 
 
 }  // namespace detail
 
-ParsedNumber parse_double(std::string_view text) noexcept {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {0.0, "empty"};
-  text = text.substr(first, text.find_last_not_of(" \t") - first + 1);
+namespace {
+constexpr bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
+}  // namespace
+
+template <ParsableNumber T>
+ParseResult<T> parse_number(std::string_view text) noexcept {
+  while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_blank(text.back())) text.remove_suffix(1);
+  if (text.empty()) return {T{}, RowError::empty_field};
   // from_chars takes no '+' sign; allow one, but not "+-1" or "++1".
-  if (text.front() == '+') {
-    text.remove_prefix(1);
-    if (text.empty() || text.front() == '-' || text.front() == '+') return {0.0, "not a number"};
+  if (text.front() == '+' && text.size() > 1 && text[1] != '-' && text[1] != '+') text.remove_prefix(1);
+  const char* const first = text.data();
+  const char* const last = first + text.size();
+  ParseResult<T> parsed;
+  std::from_chars_result result{};
+  if constexpr (std::is_floating_point_v<T>) {
+    if constexpr (std::is_same_v<T, double>) {
+      if (detail::parse_plain_decimal(first, last, parsed.value)) return parsed;  // the common case, exactly
+    }
+    result = detail::from_chars_floating(first, last, parsed.value);
+  } else {
+    // Fast path: up to digits10 plain digits cannot overflow T, so no checks are needed per digit.
+    const bool minus = std::is_signed_v<T> && *first == '-';
+    const char* digits = minus ? first + 1 : first;
+    const auto count = static_cast<std::size_t>(last - digits);
+    if (count > 0 && count <= static_cast<std::size_t>(std::numeric_limits<T>::digits10)) {
+      T value = 0;
+      const char* p = digits;
+      if constexpr (std::numeric_limits<T>::digits10 >= 8) {  // a timestamp's 13 digits: 8 at once, then 5
+        std::uint32_t eight = 0;
+        for (; last - p >= 8 && detail::parse_eight_digits(p, eight); p += 8)
+          value = static_cast<T>(value * 100'000'000 + static_cast<T>(eight));
+      }
+      for (; p < last && static_cast<unsigned char>(*p - '0') < 10; ++p)
+        value = static_cast<T>(value * 10 + static_cast<T>(*p - '0'));
+      if (p == last) {
+        parsed.value = minus ? static_cast<T>(-value) : value;
+        return parsed;
+      }
+    }
+    result = std::from_chars(first, last, parsed.value, 10);
+    if constexpr (std::is_unsigned_v<T>) {
+      // from_chars rejects any '-' for unsigned types; a negative whole number is out of range, not text.
+      if (result.ec == std::errc::invalid_argument && text.size() > 1 && text.front() == '-') {
+        std::intmax_t negative = 0;
+        const auto signed_result = std::from_chars(first, last, negative, 10);
+        if ((signed_result.ec == std::errc{} || signed_result.ec == std::errc::result_out_of_range) &&
+            signed_result.ptr == last) {
+          return {T{}, RowError::out_of_range};
+        }
+      }
+    }
   }
-  double value = 0.0;
-  const char* end = text.data() + text.size();
-  if (detail::parse_plain_decimal(text.data(), end, value)) return {value, {}};  // the common case, exactly
-  const auto [stop, error] = detail::from_chars_floating(text.data(), end, value);
-  if (error == std::errc::result_out_of_range) return {0.0, "out of range for a double"};
-  if (error != std::errc{}) return {0.0, "not a number"};
-  if (stop != end) return {0.0, "not a number (extra characters after it)"};
-  if (!std::isfinite(value)) return {0.0, "not a finite number (NaN or infinity)"};
-  return {value, {}};
+  if (result.ec == std::errc::result_out_of_range) return {T{}, RowError::out_of_range};
+  if (result.ec != std::errc{} || result.ptr != last) return {T{}, RowError::not_a_number};
+  if constexpr (std::is_floating_point_v<T>) {
+    if (!std::isfinite(parsed.value)) return {T{}, RowError::non_finite};
+  }
+  return parsed;
 }
+
+template ParseResult<short> parse_number<short>(std::string_view) noexcept;
+template ParseResult<unsigned short> parse_number<unsigned short>(std::string_view) noexcept;
+template ParseResult<int> parse_number<int>(std::string_view) noexcept;
+template ParseResult<unsigned> parse_number<unsigned>(std::string_view) noexcept;
+template ParseResult<long> parse_number<long>(std::string_view) noexcept;
+template ParseResult<unsigned long> parse_number<unsigned long>(std::string_view) noexcept;
+template ParseResult<long long> parse_number<long long>(std::string_view) noexcept;
+template ParseResult<unsigned long long> parse_number<unsigned long long>(std::string_view) noexcept;
+template ParseResult<float> parse_number<float>(std::string_view) noexcept;
+template ParseResult<double> parse_number<double>(std::string_view) noexcept;
 
 }  // namespace streamlab

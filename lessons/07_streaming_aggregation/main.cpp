@@ -235,14 +235,15 @@ int summarise_file(const CLI::App& app, const Options& options) {
         ++skipped;  // blank line or comment
         continue;
       }
-      const auto number =
-          reader.truncated() ? streamlab::ParsedNumber{0.0, "line longer than 1 MiB"} : streamlab::parse_double(text);
+      const auto number = reader.truncated() ? streamlab::ParseResult<double>{0.0, streamlab::RowError::line_too_long}
+                                             : streamlab::parse_double(text);
       if (!number) {
         if (++bad <= bad_lines_shown) {
           std::string shown(text.substr(0, 40));
           auto unprintable = [](char c) { return c < ' ' || c == '\x7f'; };  // NUL, tabs, bytes >= 0x80...
           std::replace_if(shown.begin(), shown.end(), unprintable, '?');
-          bad_reports.push_back(fmt::format("line {}: {}: '{}{}'", line->number, number.error, shown,
+          bad_reports.push_back(fmt::format("line {}: {}: '{}{}'", line->number,
+                                            streamlab::row_error_text(*number.error), shown,
                                             shown.size() < text.size() ? "..." : ""));
         }
         continue;

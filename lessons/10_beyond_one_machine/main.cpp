@@ -147,10 +147,10 @@ std::optional<OnlineStats> decode(std::string_view text) {
     parts[i] = text.substr(0, space);
     text = space == std::string_view::npos ? std::string_view{} : text.substr(space + 1);
   }
-  const auto count = streamlab::parse_field<std::uint64_t>(parts[0]);
+  const auto count = streamlab::parse_number<std::uint64_t>(parts[0]);
   std::array<double, 5> numbers{};
   for (std::size_t i = 0; i < numbers.size(); ++i) {
-    const auto number = streamlab::parse_field<double>(parts[i + 1]);
+    const auto number = streamlab::parse_number<double>(parts[i + 1]);
     if (!number) return std::nullopt;
     numbers[i] = number.value;
   }
@@ -354,7 +354,7 @@ ConsumerState load_state(redis::Connection& redis, const std::string& key) {
     const std::string& name = fields[i].text();
     const std::string& value = fields[i + 1].text();
     if (name.starts_with("sensor:")) {
-      const auto id = streamlab::parse_field<std::uint64_t>(std::string_view(name).substr(7));
+      const auto id = streamlab::parse_number<std::uint64_t>(std::string_view(name).substr(7));
       const auto stats = decode(value);
       if (!id || !stats) throw std::runtime_error(fmt::format("{}: field {} is not a sensor's state", key, name));
       state.sensors[id.value] = *stats;
@@ -393,10 +393,10 @@ Entry parse_entry(const redis::Reply& entry) {
     return e;
   }
   if (const redis::Reply* line = fields.field("line")) {
-    e.line = streamlab::parse_field<std::uint64_t>(line->text()).value;
+    e.line = streamlab::parse_number<std::uint64_t>(line->text()).value;
   }
-  const auto s = streamlab::parse_field<std::uint64_t>(sensor->text());
-  const auto v = streamlab::parse_field<double>(value->text());
+  const auto s = streamlab::parse_number<std::uint64_t>(sensor->text());
+  const auto v = streamlab::parse_number<double>(value->text());
   e.error = streamlab::first_error(s, v);
   e.sensor = s.value;
   e.value = v.value;
@@ -772,10 +772,9 @@ void show_group(const GroupRun& run, std::int64_t batch) {
 // Notice: nothing is lost, and the killed consumer's batch is counted once.
 void show_crash(const Demo& demo, redis::Connection& redis, const GroupRun& run, std::uint64_t crash_line) {
   streamlab::section("A consumer crashes");
-  std::uint64_t redelivered = 0, delivered_new = 0;
+  std::uint64_t redelivered = 0;
   for (const auto& [name, c] : run.report.consumers) {
     redelivered += c.redelivered;
-    delivered_new += c.delivered;
   }
   const long long entries_read = group_info(redis, "readings", run.group)->field("entries-read")->integer();
   const long long pending = redis.command({"XPENDING", "readings", run.group})[0].integer();

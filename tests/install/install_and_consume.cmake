@@ -19,11 +19,13 @@ foreach(installed include/streamlab/generator.hpp include/streamlab/async_channe
   endif()
 endforeach()
 
-# The fast kernels (SIMD, SWAR, digit tricks) stay in common/src: no installed header has an intrinsic.
+# The fast kernels (SIMD, SWAR, digit tricks, Clinger's fast path) stay in common/src/kernels: no
+# installed header has an intrinsic or one of the kernels.
 file(GLOB_RECURSE installed_headers "${WORK_DIR}/prefix/include/*")
 foreach(header IN LISTS installed_headers)
   file(READ "${header}" text)
-  foreach(intrinsic_marker "_mm_" "<emmintrin.h>" "intrin.h>")
+  foreach(intrinsic_marker "_mm_" "<emmintrin.h>" "intrin.h>" "special_bytes" "parse_eight_digits"
+                           "parse_plain_decimal" "exact_decimal")
     string(FIND "${text}" "${intrinsic_marker}" at)
     if(at GREATER -1)
       message(FATAL_ERROR "the installed header ${header} contains '${intrinsic_marker}'")

@@ -4,63 +4,19 @@
 #include "streamlab/generator.hpp"
 #include "streamlab/input_file.hpp"
 #include "streamlab/parse_number.hpp"
+#include "streamlab/row_error.hpp"
 
 #include <array>
-#include <charconv>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <limits>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <system_error>
-#include <type_traits>
 #include <vector>
 
 namespace streamlab {
-
-/// Why a CSV row was rejected. The names are stable (see row_error_name()): they are counted,
-/// printed and written to dead-letter files, so do not rename them.
-enum class RowError : std::uint8_t {
-  wrong_field_count,   ///< more or fewer fields than the header
-  empty_field,         ///< a field that must hold a number is empty
-  not_a_number,        ///< a field that must hold a number does not
-  out_of_range,        ///< a number too large (1e400) or too small for its type, or negative where it may not be
-  non_finite,          ///< NaN or ±infinity
-  unterminated_quote,  ///< a quoted field still open at the end of the input
-  line_too_long,       ///< a record longer than CsvOptions::max_record_bytes (the rest of its line is skipped)
-  nul_byte,            ///< a NUL byte: binary data, not text
-};
-
-/// How many RowError values there are: size an array of counters with it, index it with row_error_index().
-inline constexpr std::size_t row_error_count = 8;
-
-/// Every RowError, in declaration order (for printing counts by reason).
-inline constexpr std::array<RowError, row_error_count> all_row_errors = {
-    RowError::wrong_field_count, RowError::empty_field,        RowError::not_a_number,  RowError::out_of_range,
-    RowError::non_finite,        RowError::unterminated_quote, RowError::line_too_long, RowError::nul_byte};
-
-/// The position of `error` in all_row_errors, for arrays of counters.
-constexpr std::size_t row_error_index(RowError error) noexcept { return static_cast<std::size_t>(error); }
-
-/// The stable machine name of a reason, e.g. `not_a_number`.
-constexpr std::string_view row_error_name(RowError error) noexcept {
-  constexpr std::array<std::string_view, row_error_count> names = {
-      "wrong_field_count", "empty_field",        "not_a_number",  "out_of_range",
-      "non_finite",        "unterminated_quote", "line_too_long", "nul_byte"};
-  return names[row_error_index(error)];
-}
-
-/// A short human description of a reason, e.g. `not a number`.
-constexpr std::string_view row_error_text(RowError error) noexcept {
-  constexpr std::array<std::string_view, row_error_count> texts = {
-      "wrong number of fields", "empty field",        "not a number",  "number out of range",
-      "NaN or infinity",        "unterminated quote", "line too long", "NUL byte"};
-  return texts[row_error_index(error)];
-}
 
 /// A rejected row: where it starts, why, and (the start of) its text as it was in the input.
 struct BadRow {
@@ -71,96 +27,6 @@ struct BadRow {
   RowError reason = RowError::wrong_field_count;  ///< why it was rejected
   std::string text;  ///< the raw record (quotes kept, no line ending), cut to max_text_bytes
 };
-
-/// A field converted to a number: `value`, or the reason it could not be.
-template <typename T>
-struct Field {
-  T value{};                      ///< the number (T{} when there is an error)
-  std::optional<RowError> error;  ///< why the field is not a valid T, if it is not
-  /// True when the field holds a valid T.
-  explicit operator bool() const noexcept { return !error; }
-};
-
-/// Converts one field to an integer or a floating-point number with std::from_chars (plain digits
-/// and plain decimals take an exact fast path first): no locale, no allocation, no exceptions.
-/// Spaces and tabs around the number and a leading `+` are allowed.
-/// Reasons: empty_field; not_a_number (text, or trailing junk such as `12abc`); out_of_range
-/// (too large for T, `1e400`, or a negative value for an unsigned T); non_finite (`nan`, `inf`).
-template <typename T>
-requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) Field<T> parse_field(std::string_view text)
-noexcept {
-  auto is_blank = [](char c) { return c == ' ' || c == '\t'; };
-  while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_blank(text.back())) text.remove_suffix(1);
-  if (text.empty()) return {T{}, RowError::empty_field};
-  if (text.front() == '+' && text.size() > 1 && text[1] != '-' && text[1] != '+') text.remove_prefix(1);
-  const char* const first = text.data();
-  const char* const last = first + text.size();
-  Field<T> field;
-  std::from_chars_result result{};
-  if constexpr (std::is_floating_point_v<T>) {
-    if constexpr (std::is_same_v<T, double>) {
-      if (detail::parse_plain_decimal(first, last, field.value)) return field;
-    }
-    result = detail::from_chars_floating(first, last, field.value);
-  } else {
-    // Fast path: up to digits10 plain digits cannot overflow T, so no checks are needed per digit.
-    const bool minus = std::is_signed_v<T> && *first == '-';
-    const char* digits = minus ? first + 1 : first;
-    const auto count = static_cast<std::size_t>(last - digits);
-    if (count > 0 && count <= static_cast<std::size_t>(std::numeric_limits<T>::digits10)) {
-      T value = 0;
-      const char* p = digits;
-      if constexpr (std::numeric_limits<T>::digits10 >= 8) {  // a timestamp's 13 digits: 8 at once, then 5
-        std::uint32_t eight = 0;
-        for (; last - p >= 8 && detail::parse_eight_digits(p, eight); p += 8)
-          value = static_cast<T>(value * 100'000'000 + static_cast<T>(eight));
-      }
-      for (; p < last && static_cast<unsigned char>(*p - '0') < 10; ++p)
-        value = static_cast<T>(value * 10 + static_cast<T>(*p - '0'));
-      if (p == last) {
-        field.value = minus ? static_cast<T>(-value) : value;
-        return field;
-      }
-    }
-    result = std::from_chars(first, last, field.value, 10);
-    if constexpr (std::is_unsigned_v<T>) {
-      // from_chars rejects any '-' for unsigned types; a negative whole number is out of range, not text.
-      if (result.ec == std::errc::invalid_argument && text.size() > 1 && text.front() == '-') {
-        std::intmax_t negative = 0;
-        const auto signed_result = std::from_chars(first, last, negative, 10);
-        if ((signed_result.ec == std::errc{} || signed_result.ec == std::errc::result_out_of_range) &&
-            signed_result.ptr == last) {
-          return {T{}, RowError::out_of_range};
-        }
-      }
-    }
-  }
-  if (result.ec == std::errc::result_out_of_range) return {T{}, RowError::out_of_range};
-  if (result.ec != std::errc{} || result.ptr != last) return {T{}, RowError::not_a_number};
-  if constexpr (std::is_floating_point_v<T>) {
-    if (!std::isfinite(field.value)) return {T{}, RowError::non_finite};
-  }
-  return field;
-}
-
-namespace detail {
-/// The bytes among the 16 at `p` that end an unquoted CSV run — `delimiter`, '\n', '"' and NUL —
-/// one bit each, bit i for p[i]. Reads exactly 16 bytes. With SSE2 (every x86-64 CPU has it) the
-/// 16 are compared at once; special_bytes_portable() gives the same bits in plain C++, eight bytes
-/// per 64-bit word, on other CPUs.
-std::uint32_t special_bytes(const char* p, char delimiter) noexcept;
-/// special_bytes() without SIMD instructions (SWAR: eight bytes in a word, tested at once).
-std::uint32_t special_bytes_portable(const char* p, char delimiter) noexcept;
-}  // namespace detail
-
-/// The first error among several parsed fields, if any: `if (auto why = first_error(t, id, v)) ...`.
-template <typename... Ts>
-std::optional<RowError> first_error(const Field<Ts>&... fields) noexcept {
-  std::optional<RowError> error;
-  ((error = error ? error : fields.error), ...);
-  return error;
-}
 
 /// Settings of a CsvReader. A delimiter that is a quote, a line break or NUL, and a size of 0,
 /// make the reader's factories throw std::invalid_argument.
@@ -200,11 +66,11 @@ class CsvRow {
   /// The record as it is in the input, quotes kept, without its line ending.
   std::string_view raw() const noexcept { return raw_; }
 
-  /// Field `i` as a number (see parse_field); a missing field is `wrong_field_count`.
-  template <typename T>
-  Field<T> get(std::size_t i) const noexcept {
+  /// Field `i` as a number (see parse_number); a missing field is `wrong_field_count`.
+  template <ParsableNumber T>
+  ParseResult<T> get(std::size_t i) const noexcept {
     if (i >= fields_.size()) return {T{}, RowError::wrong_field_count};
-    return parse_field<T>(fields_[i]);
+    return parse_number<T>(fields_[i]);
   }
 
   /// This row as a BadRow with `reason` (for a value rejected by the caller), its text capped.

@@ -24,7 +24,7 @@ inline constexpr std::size_t max_integer_chars = 21;
 /// `printf("%.*f")` rounds — on the exact binary value, ties to even — so the text is the same as
 /// `std::to_chars(first, last, value, std::chars_format::fixed, decimals)` gives: `-0.5000`,
 /// `12.3457`, `nan`, `-inf`. Values below 2^52 / 10^decimals (all but the huge) take a fast path
-/// that scales to a whole number; it is several times faster than `fmt::format("{:.4f}")`.
+/// that scales to a whole number (bench/README.md compares it with fmt and std::to_chars).
 /// Throws std::invalid_argument for `decimals` outside 0–9.
 ///
 /// **Example**
@@ -49,8 +49,8 @@ char* write_long_unsigned(char* first, std::uint64_t value) noexcept;
 
 /// Writes a whole number in decimal at `first`, which must have room for max_integer_chars, and
 /// returns one past the last character: the same text as std::to_chars. Below 10^8 it is
-/// std::to_chars itself (libstdc++'s is fast: alone, ~190 M numbers/s in bench_number_text);
-/// from 10^8 up (a millisecond timestamp has 13 digits) the last eight digits are made at once.
+/// std::to_chars itself; from 10^8 up (a millisecond timestamp has 13 digits) the last eight
+/// digits are made at once (bench/README.md has the figures).
 template <std::integral T>
 char* write_integer(char* first, T value) noexcept {
   if constexpr (sizeof(T) >= 8) {

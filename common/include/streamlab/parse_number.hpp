@@ -1,16 +1,78 @@
-// parse_double: one number from text, strictly, with the reason when the text is not a number.
+// parse_number<T> and parse_double: one number from text, strictly, with the reason when the text is not one.
 #pragma once
 
-#include <array>
-#include <bit>
-#include <cfloat>
+#include "streamlab/row_error.hpp"
+
 #include <charconv>
-#include <cstddef>
+#include <concepts>
 #include <cstdint>
-#include <cstring>
+#include <optional>
 #include <string_view>
 
 namespace streamlab {
+
+/// The result of parsing a number: the value, or why there is none. Bad data is a value, not an
+/// exception: a stream counts it and goes on. The same type for every parser of the library
+/// (parse_number(), parse_double(), CsvRow::get()).
+template <typename T>
+struct ParseResult {
+  T value{};                      ///< the number (T{} when there is an error)
+  std::optional<RowError> error;  ///< why the text is not a valid T, if it is not
+  /// True when the text was a valid T.
+  explicit operator bool() const noexcept { return !error; }
+};
+
+/// The types parse_number() reads: the standard integer types (not bool or the character types)
+/// and float and double.
+template <typename T>
+concept ParsableNumber =
+    std::same_as<T, short> || std::same_as<T, unsigned short> || std::same_as<T, int> || std::same_as<T, unsigned> ||
+    std::same_as<T, long> || std::same_as<T, unsigned long> || std::same_as<T, long long> ||
+    std::same_as<T, unsigned long long> || std::same_as<T, float> || std::same_as<T, double>;
+
+/// Converts `text` to an integer or a floating-point number with the grammar of std::from_chars
+/// (decimal; plain or scientific for floating point): no locale, no allocation, no exceptions, and
+/// the double nearest the decimal, exactly as std::from_chars gives it (the common plain numbers
+/// take a faster path to the same double). Spaces and tabs around the number and a leading `+`
+/// are allowed. Reasons: `empty_field` (nothing but blanks); `not_a_number` (text, or trailing
+/// junk such as `12abc`, `1,5`, `0x10`); `out_of_range` (too large for T, `1e400`, or a negative
+/// value for an unsigned T); `non_finite` (`nan`, `inf`).
+///
+/// **Example**
+/// \code
+/// if (auto number = streamlab::parse_number<double>(" 3.25 ")) use(number.value);
+/// else fmt::print(stderr, "line {}: {}\n", line_number, streamlab::row_error_text(*number.error));
+/// \endcode
+template <ParsableNumber T>
+ParseResult<T> parse_number(std::string_view text) noexcept;
+
+// Compiled once, in the library (src/parse_number.cpp), with its fast kernels.
+extern template ParseResult<short> parse_number<short>(std::string_view) noexcept;
+extern template ParseResult<unsigned short> parse_number<unsigned short>(std::string_view) noexcept;
+extern template ParseResult<int> parse_number<int>(std::string_view) noexcept;
+extern template ParseResult<unsigned> parse_number<unsigned>(std::string_view) noexcept;
+extern template ParseResult<long> parse_number<long>(std::string_view) noexcept;
+extern template ParseResult<unsigned long> parse_number<unsigned long>(std::string_view) noexcept;
+extern template ParseResult<long long> parse_number<long long>(std::string_view) noexcept;
+extern template ParseResult<unsigned long long> parse_number<unsigned long long>(std::string_view) noexcept;
+extern template ParseResult<float> parse_number<float>(std::string_view) noexcept;
+extern template ParseResult<double> parse_number<double>(std::string_view) noexcept;
+
+/// parse_number<double>(text): a decimal or scientific number (`12`, `-3.5`, `+1e-3`).
+///
+/// **Example**
+/// \code
+/// const auto number = streamlab::parse_double("1e400");   // !number, *number.error == RowError::out_of_range
+/// \endcode
+inline ParseResult<double> parse_double(std::string_view text) noexcept { return parse_number<double>(text); }
+
+/// The first error among several parsed values, if any: `if (auto why = first_error(t, id, v)) ...`.
+template <typename... Ts>
+std::optional<RowError> first_error(const ParseResult<Ts>&... results) noexcept {
+  std::optional<RowError> error;
+  ((error = error ? error : results.error), ...);
+  return error;
+}
 
 namespace detail {
 /// `std::from_chars(first, last, value)` for a float or a double (chars_format::general): the
@@ -23,83 +85,6 @@ namespace detail {
 std::from_chars_result from_chars_floating(const char* first, const char* last, double& value) noexcept;
 /// \copydoc from_chars_floating(const char*, const char*, double&)
 std::from_chars_result from_chars_floating(const char* first, const char* last, float& value) noexcept;
-
-/// 10^0 to 10^22: every one of them is a double exactly.
-inline constexpr std::array<double, 23> exact_powers_of_ten = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                                               1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                                               1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-/// The double nearest `digits` / 10^decimals, for digits < 2^53 and decimals ≤ 22 (Clinger's fast
-/// path): both are doubles exactly, so the one division is correctly rounded — the very double
-/// std::from_chars gives for that decimal. Parsing (parse_plain_decimal) and writing
-/// (write_shortest, which checks that its text reads back) rely on the same fact.
-constexpr double exact_decimal(std::uint64_t digits, std::size_t decimals) noexcept {
-  return static_cast<double>(digits) / exact_powers_of_ten[decimals];
-}
-
-/// The eight characters at `p` as a number, when all eight are digits: one load and three
-/// multiplies that join neighbouring digits into pairs, the pairs into fours, the fours into the
-/// eight — instead of eight multiply-adds each waiting on the one before. Reads exactly 8 bytes.
-inline bool parse_eight_digits(const char* p, std::uint32_t& value) noexcept {
-  static_assert(std::endian::native == std::endian::little, "the first character is the lowest byte");
-  std::uint64_t bytes;
-  std::memcpy(&bytes, p, 8);
-  // A digit is 0x30–0x39: its high half is 3, and stays 3 when 6 is added (0x3A–0x3F become 0x4_).
-  constexpr std::uint64_t high_halves = 0xF0F0F0F0F0F0F0F0;
-  if (((bytes & high_halves) | (((bytes + 0x0606060606060606) & high_halves) >> 4)) != 0x3333333333333333) return false;
-  bytes &= 0x0F0F0F0F0F0F0F0F;                                       // eight digits, first in the lowest byte
-  bytes = (bytes * (1 + (10 << 8))) >> 8;                            // byte 2k: 10·d[2k] + d[2k+1]
-  bytes = ((bytes & 0x00FF00FF00FF00FF) * (1 + (100 << 16))) >> 16;  // 16-bit lane 2k: four digits
-  value = static_cast<std::uint32_t>(((bytes & 0x0000FFFF0000FFFF) * (1 + (10000ULL << 32))) >> 32);  // all eight
-  return true;
-}
-
-/// The common number `[-]digits[.digits]` with at most 15 digits (so < 10^15 < 2^53), read with
-/// exact_decimal() in a fraction of std::from_chars' time. Returns false, leaving `value` alone,
-/// for anything else (an exponent, `.5`, `5.`, `inf`, junk, too many digits).
-inline bool parse_plain_decimal(const char* p, const char* last, double& value) noexcept {
-  if constexpr (FLT_EVAL_METHOD != 0) return false;  // wider intermediates (x87) would round twice
-  const bool minus = p < last && *p == '-';
-  if (minus) ++p;
-  const auto is_digit = [](char c) { return static_cast<unsigned char>(c - '0') < 10; };
-  std::uint64_t digits = 0;
-  int count = 0;
-  std::size_t decimals = 0;
-  for (; p < last && is_digit(*p); ++p, ++count) digits = digits * 10 + static_cast<unsigned>(*p - '0');
-  if (count == 0) return false;  // `.5`, `-`, `inf`: from_chars decides
-  if (p < last && *p == '.') {
-    const char* const fraction = ++p;
-    for (; p < last && is_digit(*p); ++p, ++count) digits = digits * 10 + static_cast<unsigned>(*p - '0');
-    decimals = static_cast<std::size_t>(p - fraction);
-    if (decimals == 0) return false;  // `5.`
-  }
-  if (p != last || count > 15) return false;  // an exponent, junk, or too many digits to be exact
-  const double magnitude = exact_decimal(digits, decimals);
-  value = minus ? -magnitude : magnitude;
-  return true;
-}
 }  // namespace detail
-
-/// The result of parsing a number: the value, or why there is none. Data errors are values, not
-/// exceptions: a stream counts them and goes on.
-struct ParsedNumber {
-  double value = 0.0;      ///< the number (0 when there is none)
-  std::string_view error;  ///< empty when the text was a number; otherwise a short reason
-  /// True when the text was a number.
-  explicit operator bool() const noexcept { return error.empty(); }
-};
-
-/// Parses a decimal or scientific number (`12`, `-3.5`, `+1e-3`) from `text`, ignoring spaces and
-/// tabs around it, with `std::from_chars` (no locale, no allocation, exact rounding; plain decimals
-/// take parse_plain_decimal() first, which gives the same double). Rejects, with
-/// a reason: empty text, anything that is not entirely a number (`12abc`, `1,5`, `0x10`), NaN and
-/// infinities, and values out of a double's range (`1e400`).
-///
-/// **Example**
-/// \code
-/// if (auto number = streamlab::parse_double(" 3.25 ")) use(number.value);
-/// else fmt::print(stderr, "line {}: {}\n", line_number, number.error);   // e.g. "not a number"
-/// \endcode
-ParsedNumber parse_double(std::string_view text) noexcept;
 
 }  // namespace streamlab

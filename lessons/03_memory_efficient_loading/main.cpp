@@ -5,12 +5,13 @@
 // Golden output: expected_output/03_memory_efficient_loading.txt
 #include "streamlab/cli.hpp"
 #include "streamlab/csv.hpp"
-#include "streamlab/lazy.hpp"
+#include "streamlab/lazy_loaded.hpp"
 #include "streamlab/line_reader.hpp"
 #include "streamlab/mapped_file.hpp"
 #include "streamlab/metrics.hpp"
 #include "streamlab/output.hpp"
 #include "streamlab/random.hpp"
+#include "streamlab/sharded_dataset.hpp"
 #include "streamlab/temp_dir.hpp"
 
 #include <fmt/core.h>
@@ -167,7 +168,7 @@ void lazy_loading() {
   }
   fmt::print("   → {} loads, {} evictions; at most 2 of 8 shards held at once\n", dataset.loads(), dataset.evictions());
 
-  streamlab::Lazy<std::size_t> vocabulary{[] { return std::size_t{50'000}; }};
+  streamlab::LazyLoaded<std::size_t> vocabulary{[] { return std::size_t{50'000}; }};
   const bool made_before = vocabulary.loaded();
   const std::size_t words = *vocabulary;  // the first access makes it
   fmt::print("   → Lazy value made before use: {}; after use ({}): {}\n", made_before ? "yes" : "no", words,

@@ -51,6 +51,7 @@ namespace detail {
 
 /// A FIFO ring of T on raw storage. It starts small and doubles as needed, so a queue with a large
 /// capacity only holds memory for the most items it has actually held.
+/// Not thread-safe: BoundedQueue uses it under its own mutex.
 template <typename T>
 class Ring {
  public:
@@ -131,6 +132,7 @@ class Ring {
 /// Waiting threads sleep on condition variables (no spinning), and a thread is only notified when
 /// another one is actually waiting for what it did. As with any object, destroy the queue only
 /// after every thread that uses it has returned from its last call.
+/// Thread-safe: any number of producers and consumers may call every member at once.
 ///
 /// **Example**
 /// \code
@@ -323,9 +325,9 @@ class BoundedQueue {
     ring_.push_back(std::forward<U>(item));
     ++pushed_;
     note_size();
-    // Notified while the lock is held: measured on this project's machine this is faster than
-    // notifying after unlocking (the notifier cannot be preempted between the two), and a thread
-    // that returns from a call never touches the queue again, so the queue may then be destroyed.
+    // Notified while the lock is held: a thread that returns from a call never touches the queue
+    // again, so the queue may then be destroyed (bench/README.md, BoundedQueue, has the figures
+    // against notifying after unlocking).
     if (waiting_consumers_ > 0) not_empty_.notify_one();
     return result;
   }

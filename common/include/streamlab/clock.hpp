@@ -40,6 +40,7 @@ namespace streamlab {
 ///   bool has_mail_ = false;
 /// };
 /// \endcode
+/// Thread-safe: now() and wait_until() may be called from any thread (so may ManualClock::advance).
 class Clock {
  public:
   /// Nanoseconds, on both clocks.
@@ -85,6 +86,7 @@ class Clock {
 ///
 /// Declare it after the mutex and condition variable it watches (so it is destroyed first), and
 /// never create or destroy one while holding that mutex.
+/// Thread-safe once made; make and destroy it on the thread that owns the pair it watches.
 class ClockWatch {
  public:
   /// Watches (`mutex`, `ready`) on `clock`.
@@ -101,6 +103,7 @@ class ClockWatch {
 };
 
 /// Real time: `std::chrono::steady_clock`, which never jumps back. Use the shared instance.
+/// Thread-safe: it has no state of its own.
 class SteadyClock final : public Clock {
  public:
   /// The one instance every default argument uses.
@@ -124,6 +127,7 @@ class SteadyClock final : public Clock {
 /// of blocking: a single-threaded simulation then simply runs, and `sleep_for(10ms)` costs nothing
 /// but advances the clock by 10 ms. (Tokio's paused test clock auto-advances the same way.) Use
 /// auto-advance with one thread; with several threads use `Mode::manual` and move time yourself.
+/// Thread-safe: one thread may advance() while others wait on it.
 ///
 /// **Example**
 /// \code

@@ -43,6 +43,7 @@ struct CsvOptions {
 
 /// One record of a CSV file: its fields as views into the reader's buffer, valid until the next
 /// call to CsvReader::next(). A row with error() set is a bad row; its fields may be incomplete.
+/// Not thread-safe to keep: a view into its reader, used on the reader's thread until the next next().
 class CsvRow {
  public:
   /// Made by CsvReader::next(); the views point into the reader's buffer.

@@ -49,6 +49,7 @@ enum class Arrival {
 /// A larger allowed lateness accepts more stragglers at the cost of results that come out later
 /// and more windows held open. Memory: the records of the open windows (a record sits in
 /// size / slide windows at once).
+/// Not thread-safe: one stage owns it (lock it yourself to share it).
 ///
 /// **Example**
 /// \code
@@ -175,6 +176,7 @@ class EventTimeWindows {
 /// would start a session the watermark has already passed, and touches no open session, is late:
 /// it goes to the side channel, counted. Closed sessions come out in order of start, each as an
 /// EventWindow [first record's time, last record's time + gap) with its records in arrival order.
+/// Not thread-safe: one stage owns it (lock it yourself to share it).
 ///
 /// **Example**
 /// \code

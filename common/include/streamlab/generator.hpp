@@ -27,6 +27,7 @@ namespace streamlab {
 /// - An exception thrown inside the coroutine is rethrown to the consumer from `begin()` or `++it`.
 /// - Take parameters by value: a generator outlives the call that created it, so a reference
 ///   parameter would dangle (C++ Core Guidelines CP.53).
+/// Not thread-safe: one thread at a time steps a generator (another may take it between steps).
 ///
 /// **Example**
 /// \code

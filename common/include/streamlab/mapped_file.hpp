@@ -14,6 +14,7 @@ namespace streamlab {
 /// operating system reads pages in when they are first touched and may drop them again under
 /// memory pressure, so a file larger than RAM can be scanned. Move-only. An empty file maps to an
 /// empty span (mmap cannot map zero bytes). Mostly used through MappedFile<T>.
+/// Thread-safe to read from any number of threads (the bytes never change); one owner moves or destroys it.
 class MappedBytes {
  public:
   /// Maps `path`; throws std::system_error carrying errno, naming the file and the reason.
@@ -45,6 +46,7 @@ class MappedBytes {
 /// A binary file of `T` values (raw, native byte order, like numpy.memmap) as a read-only
 /// `std::span<const T>`: no copy into the program's memory, no parsing. The file size must be a
 /// multiple of `sizeof(T)`. Sequential access is advised when it is opened.
+/// Thread-safe to read from any number of threads (the values never change); one owner moves or destroys it.
 ///
 /// **Example**
 /// \code

@@ -9,6 +9,7 @@
 namespace streamlab {
 
 /// A stopwatch on the steady clock: started when constructed, read as often as needed.
+/// Not thread-safe: one per measurement, read by the thread that started it.
 ///
 /// **Example**
 /// \code
@@ -47,6 +48,7 @@ constexpr double to_mib(std::uint64_t bytes) noexcept { return static_cast<doubl
 /// a file, a pipe or a golden test never holds it. Cleared by clear() or the destructor, so the
 /// next line printed starts on a clean line. Ask due() often (it only reads the clock) and build
 /// the text only when it says yes: the line changes at most once per interval.
+/// Not thread-safe: one thread updates it (the stage that sees the progress).
 ///
 /// **Example**
 /// \code

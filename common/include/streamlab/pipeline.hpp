@@ -25,6 +25,7 @@ namespace streamlab {
 /// avoid; a stage computes each element exactly once and hands it on. Stages are single-pass and
 /// lazy: nothing runs until the consumer pulls, and each element travels through every stage
 /// before the next one is read.
+/// Thread-safe to share (it is an immutable recipe); each Generator it makes belongs to one thread.
 ///
 /// **Example**
 /// \code

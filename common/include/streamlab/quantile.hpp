@@ -36,6 +36,7 @@ inline double exact_quantile(std::span<const double> sorted, double p) {
 /// bounds checked). There is no worst-case guarantee, and tail quantiles (p99) need more data than
 /// the median. P² estimators cannot be merged: give each worker or key its own (OnlineStats is the
 /// mergeable summary).
+/// Not thread-safe: one estimator per stream or per worker (estimates cannot be merged).
 ///
 /// **Example**
 /// \code

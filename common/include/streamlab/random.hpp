@@ -28,6 +28,7 @@ namespace streamlab {
 /// statement each, then use them. (Braced initialisers `T{a(), b()}`, `&&`, `||`, `,` and, since
 /// C++17, `<<`, `>>` and the right side of `=` before the left are sequenced, but one draw a
 /// statement needs no such rules.)
+/// Not thread-safe: one generator per thread, each seeded on its own.
 ///
 /// **Example**
 /// \code

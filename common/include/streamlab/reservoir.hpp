@@ -16,6 +16,7 @@ namespace streamlab {
 /// advance (Vitter's Algorithm R): the first k items fill the reservoir; the n-th item after that
 /// replaces a random slot with probability k / n. At any moment every item seen so far is in the
 /// sample with the same probability, k / n. Memory: k items. Seeded, so runs repeat exactly.
+/// Not thread-safe: one reservoir per stream.
 ///
 /// **Example**
 /// \code

@@ -19,6 +19,7 @@ namespace streamlab {
 /// indexable, and never a copy. A span stays valid until the next push.
 ///
 /// `T` must be default-constructible and copy-assignable (the slots exist from the start).
+/// Not thread-safe: one owner (BoundedQueue is the thread-safe queue).
 ///
 /// **Example**
 /// \code

@@ -43,6 +43,7 @@ struct StageCpuTime {
 ///
 /// The group does not cancel anything by itself: a stage blocked outside the queues (in a read,
 /// say) ends only when that call returns. Register on_failure before the first run().
+/// Thread-safe: stages may call failed() and run() while others run; join() belongs to the owner.
 ///
 /// **Example**
 /// \code

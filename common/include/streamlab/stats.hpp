@@ -26,6 +26,7 @@ namespace streamlab {
 /// variance() (the sample variance, divided by n − 1) is NaN when count() < 2. Values must be
 /// finite: one NaN or infinity makes the mean and the variances NaN for good (min and max skip a
 /// NaN), so filter them first, as lesson 07 does.
+/// Not thread-safe: one per worker, then merge() them on one thread.
 ///
 /// **Example**
 /// \code
@@ -41,8 +42,8 @@ class OnlineStats {
   void add(double x) noexcept {
     ++count_;
     const double delta = (x - mean_) - mean_low_;  // x minus the full (two-part) mean
-    // 1/n does not depend on the mean, so the CPU computes it ahead while the previous update
-    // finishes; a division by n would sit on the chain of dependent operations (~1.5x slower).
+    // A multiplication by 1/n, which does not depend on the mean, keeps the division off the chain
+    // of dependent operations (bench/README.md, Online statistics).
     add_to_mean(delta * (1.0 / static_cast<double>(count_)));
     m2_ += delta * ((x - mean_) - mean_low_);  // old deviation × new deviation: never negative
     min_ = std::min(min_, x);
@@ -133,6 +134,7 @@ class OnlineStats {
 /// alpha · (x − average), so recent values count most and old ones fade geometrically
 /// (a value k steps back has weight alpha · (1 − alpha)^k). O(1) memory, no window to keep.
 /// Larger alpha follows changes faster and smooths less. The first value starts the average.
+/// Not thread-safe: one per stream.
 ///
 /// **Example**
 /// \code

@@ -9,6 +9,7 @@ namespace streamlab {
 /// A fresh folder under the system's temporary directory (`mkdtemp`), removed recursively by the
 /// destructor. Lessons write the data they need here, so they leave nothing behind; print paths
 /// relative to it (`relative(path)`) so the output does not depend on where it was made.
+/// Thread-safe to read path() from any thread; one owner moves or destroys it.
 ///
 /// **Example**
 /// \code

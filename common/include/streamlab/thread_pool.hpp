@@ -31,6 +31,7 @@ namespace streamlab {
 ///   looked at its exception, TSan may report a race that is not there (a false positive).
 /// - Tasks must not wait for other tasks of the same pool unless there are spare workers: a pool
 ///   whose every worker waits for queued work is deadlocked, as in any fixed-size pool.
+/// Thread-safe: submit() from any thread, a running task included; the destructor belongs to the owner.
 ///
 /// **Example**
 /// \code

@@ -48,7 +48,9 @@ Generator<Window<std::ranges::range_value_t<Range>>> sliding_windows(Range input
                                                                      Tail tail = Tail::drop);
 
 /// Tumbling windows: consecutive, non-overlapping windows of `size` items (sliding with
-/// stride == size). With Tail::keep the last, shorter window is kept, like `batched`.
+/// stride == size). With Tail::keep it is the span form of batched() (batch.hpp): the same groups
+/// of `size` items, the last one shorter, each a view into one ring buffer (valid until the next
+/// window) instead of a vector of its own. Use batched() to keep or move a group; use this to look.
 template <std::ranges::input_range Range>
 Generator<Window<std::ranges::range_value_t<Range>>> tumbling_windows(Range input, std::size_t size,
                                                                       Tail tail = Tail::drop) {

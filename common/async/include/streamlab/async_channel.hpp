@@ -33,8 +33,8 @@ namespace streamlab {
 /// - Counters: items sent, items received, and the most items the producer was ever ahead of the
 ///   consumers (sent but not yet received).
 ///
-/// Meant for coroutines on one executor (an `io_context` run by one thread, or a strand);
-/// `asio::experimental::concurrent_channel` is the thread-safe variant.
+/// Not thread-safe: for coroutines on one executor (an `io_context` run by one thread, or a
+/// strand); `asio::experimental::concurrent_channel` is the thread-safe variant.
 ///
 /// **Example**
 /// \code

@@ -1,66 +1,18 @@
-// Lazy loading: a value computed on first access, and a sharded dataset that keeps only a few shards loaded.
+// ShardedDataset<T>: a dataset in shards loaded on demand, at most a few of them in memory (least recently used out).
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <list>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace streamlab {
-
-/// A value made by `make()` the first time it is asked for, and only once, even when several
-/// threads ask at the same moment (the others wait for the first, on a mutex). If `make()`
-/// throws, nothing is stored and the exception reaches the caller; the next access tries again.
-/// Neither copyable nor movable (other threads may be waiting on it); hold it by reference.
-///
-/// **Example**
-/// \code
-/// streamlab::Lazy<Model> model{[] { return load_model("weights.bin"); }};
-/// if (needed) predict(model.get());   // loaded here, on first use, or never
-/// \endcode
-template <typename T>
-class Lazy {
- public:
-  /// Remembers how to make the value; does not call `make` yet.
-  explicit Lazy(std::function<T()> make) : make_(std::move(make)) {}
-  Lazy(const Lazy&) = delete;
-  Lazy& operator=(const Lazy&) = delete;
-
-  /// The value, made now if this is the first access.
-  const T& get() {
-    // Double-checked: once loaded, an access is one atomic load. Not std::call_once: libstdc++'s
-    // call_once cannot be left by an exception portably (GCC bug 66146; it hangs under TSan).
-    if (!loaded_.load(std::memory_order_acquire)) {
-      std::lock_guard lock(mutex_);
-      if (!loaded_.load(std::memory_order_relaxed)) {
-        value_.emplace(make_());  // if make_() throws, nothing is stored and the lock is released
-        loaded_.store(true, std::memory_order_release);
-      }
-    }
-    return *value_;
-  }
-  /// The value (see get()).
-  const T& operator*() { return get(); }
-  /// The value's members (see get()).
-  const T* operator->() { return &get(); }
-
-  /// Whether the value has been made (it never is if nobody asks).
-  bool loaded() const noexcept { return loaded_.load(std::memory_order_acquire); }
-
- private:
-  std::function<T()> make_;
-  std::mutex mutex_;
-  std::optional<T> value_;
-  std::atomic<bool> loaded_{false};
-};
 
 /// A dataset split into shards that are loaded on demand by `load(index)`, of which at most
 /// `max_resident` stay in memory: asking for one more evicts the least recently used. Memory is
@@ -69,6 +21,7 @@ class Lazy {
 ///
 /// Thread-safe: one mutex guards the cache, and a load runs under it, so each shard is loaded
 /// once even when threads ask for it together (loads are serialised; fine for a teaching cache).
+/// Lazy loading of a single value is LazyLoaded (lazy_loaded.hpp).
 ///
 /// **Example**
 /// \code

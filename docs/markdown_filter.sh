@@ -14,9 +14,14 @@
 #   - a header, `](…/common/include/streamlab/NAME.hpp)`, -> its page (`NAME_8hpp.html`); a link to any
 #     other file of the repository (bench/README.md, a main.cpp) keeps its text and loses the link.
 # Fenced code blocks pass unchanged; so does every line count (Doxygen's warnings keep their line).
-# Usage: markdown_filter.sh FILE (Doxygen appends the file name); the result goes to stdout.
+#   - a figure: a line `<!-- figure: NAME caption -->` (invisible on GitHub) becomes Doxygen's
+#     `\image html NAME.svg "caption"` when FIGURES_DIR/NAME.svg was made (docs/figures/), and
+#     stays a comment when it was not (no gnuplot).
+# Usage: markdown_filter.sh FIGURES_DIR FILE (Doxygen appends the file name); the result goes to
+# stdout.
 set -euo pipefail
-file=$1
+figures=$1
+file=$2
 kind=other
 lesson=
 case "$file" in
@@ -30,7 +35,7 @@ case "$file" in
 esac
 [ "$kind" = other ] && exec cat -- "$file"
 
-exec awk -v kind="$kind" -v lesson="$lesson" '
+exec awk -v kind="$kind" -v lesson="$lesson" -v figures="$figures" '
   # The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens.
   function slug(text) {
     text = tolower(text)
@@ -40,6 +45,15 @@ exec awk -v kind="$kind" -v lesson="$lesson" '
   }
   /^```/ { fenced = !fenced; print; next }
   fenced { print; next }
+  /^<!-- figure: [A-Za-z0-9_]+ .* -->$/ {
+    name = $3
+    caption = $0
+    sub(/^<!-- figure: [A-Za-z0-9_]+ /, "", caption)
+    sub(/ -->$/, "", caption)
+    if ((getline ignored < (figures "/" name ".svg")) >= 0) print "\\image html " name ".svg \"" caption "\""
+    else print
+    next
+  }
   !titled && /^# / {
     titled = 1
     if ($0 !~ /\{#/) $0 = $0 (kind == "lesson" ? " {#lesson_" lesson "}" : " {#glossary}")

@@ -4,6 +4,7 @@
 //
 // Run:    scripts/run-lessons 6        (or build/release/lessons/06_windowed_processing --help)
 // Golden: expected_output/06_windowed_processing.txt
+#include "streamlab/chart.hpp"
 #include "streamlab/cli.hpp"
 #include "streamlab/event_time.hpp"
 #include "streamlab/generator.hpp"
@@ -32,6 +33,7 @@ struct Options {
   std::int64_t average_over = 10;
   std::int64_t lateness = 3;
   std::uint64_t seed = 42;
+  streamlab::ChartOptions charts;
 };
 
 /// The numbers 0, 1, ..., n - 1, one at a time: a single-pass stream, like data from a socket.
@@ -114,7 +116,8 @@ void moving_average(const Options& options) {
   streamlab::OnlineStats raw_error;
   streamlab::OnlineStats averaged_error;
   streamlab::ExponentialMovingAverage ewma{0.2};
-  std::size_t last = size - 1;  // index of the newest reading in the current window
+  std::vector<double> ts, averages, ewmas;  // for the chart: each value at its newest reading's t
+  std::size_t last = size - 1;              // index of the newest reading in the current window
   //! [average]
   for (auto window : streamlab::sliding_windows(std::views::all(noisy), size, 1)) {
     const double average = std::accumulate(window.begin(), window.end(), 0.0) / static_cast<double>(window.size());
@@ -127,6 +130,9 @@ void moving_average(const Options& options) {
     } else {
       ewma.add(noisy[last]);
     }
+    ts.push_back(static_cast<double>(last));
+    averages.push_back(average);
+    ewmas.push_back(ewma.value());
     if ((last + 1) % 20 == 0) {
       fmt::print("  {:5}   {:7.2f}   {:7.2f}   {:9.2f}   {:9.2f}\n", last, noisy[last], average, ewma.value(),
                  signal(centre));
@@ -138,6 +144,24 @@ void moving_average(const Options& options) {
   };
   fmt::print("\nRMS error of a single reading:      {:.2f}\n", rms(raw_error));
   fmt::print("RMS error of the {}-reading average: {:.2f}\n", size, rms(averaged_error));
+
+  // The same run as a picture: the average follows the signal about half a window late.
+  std::vector<double> all_t, signals;
+  for (int t = 0; t < readings; ++t) all_t.push_back(t), signals.push_back(signal(t));
+  if (options.charts.draw) {
+    streamlab::LineChart chart{"t (reading number)", "value", 80, 16};
+    chart.add_points("reading", all_t, noisy);
+    chart.add_line("signal", all_t, signals);
+    chart.add_line("EWMA(0.2)", ts, ewmas);
+    chart.add_line(fmt::format("average of {}", size), ts, averages);
+    fmt::print("\n{}", chart.render());
+  }
+  if (!options.charts.plot_data_dir.empty()) {
+    streamlab::write_columns_csv(options.charts.plot_data_dir / "06_readings.csv", {"t", "reading", "signal"},
+                                 {all_t, noisy, signals});
+    streamlab::write_columns_csv(options.charts.plot_data_dir / "06_averages.csv", {"t", "average", "ewma"},
+                                 {ts, averages, ewmas});
+  }
 }
 
 /// One event of a click stream: when it happened (seconds) and the order it arrived in.
@@ -246,6 +270,7 @@ int main(int argc, char** argv) {
       ->check(streamlab::whole_number_in(0, 100))
       ->capture_default_str();
   streamlab::add_seed_option(app, options.seed, "seed for the noise of the signal");
+  streamlab::add_chart_options(app, options.charts);
   if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
 
   streamlab::banner("06 · Windowed Processing");

@@ -4,6 +4,7 @@
 //
 // Run:    scripts/run-lessons 7        (or build/release/lessons/07_streaming_aggregation --help)
 // Golden: expected_output/07_streaming_aggregation.txt
+#include "streamlab/chart.hpp"
 #include "streamlab/cli.hpp"
 #include "streamlab/json_writer.hpp"
 #include "streamlab/line_reader.hpp"
@@ -35,6 +36,7 @@ struct Options {
   std::uint64_t seed = 42;
   std::string input;
   bool json = false;
+  streamlab::ChartOptions charts;
 };
 
 /// The first `count` readings of the stream, kept in a vector: only for the two-pass check below.
@@ -68,6 +70,42 @@ void online_statistics(const Options& options) {
   //! [online]
   fmt::print("\n(Variance is the sample variance, divided by n − 1. The values differ from the Python\n");
   fmt::print("seed's because the random generator differs; both streams are normal(100, 15).)\n");
+}
+
+/// The relative error of the textbook formula and of Welford's against two passes, for offsets
+/// from 1 to 1e10 (four a decade), as a chart on a log scale: one grows with the offset, the other
+/// stays near the rounding of a double.
+void error_by_offset_chart(const std::vector<double>& noise, const streamlab::ChartOptions& charts) {
+  std::vector<double> exponents, textbook_errors, welford_errors;
+  const double n = static_cast<double>(noise.size());
+  for (int step = 0; step <= 40; ++step) {
+    const double offset = std::pow(10.0, step / 4.0);
+    double sum = 0.0, sum_of_squares = 0.0, mean = 0.0, squares = 0.0;
+    streamlab::OnlineStats welford;
+    for (double x : noise) {
+      sum += offset + x;
+      sum_of_squares += (offset + x) * (offset + x);
+      welford.add(offset + x);
+    }
+    mean = sum / n;
+    for (double x : noise) squares += (offset + x - mean) * (offset + x - mean);
+    const double exact = squares / (n - 1);
+    exponents.push_back(step / 4.0);
+    textbook_errors.push_back(std::abs((sum_of_squares - sum * sum / n) / (n - 1) - exact) / exact);
+    welford_errors.push_back(std::abs(welford.variance() - exact) / exact);
+  }
+  if (charts.draw) {
+    streamlab::LineChart chart{"log10(offset)", "relative error of the variance", 60, 12};
+    chart.add_line("textbook Σx²", exponents, textbook_errors);
+    chart.add_line("Welford", exponents, welford_errors);
+    chart.log_y();
+    fmt::print("\n{}", chart.render());
+    if (chart.skipped() > 0) fmt::print("  (an error of exactly 0 has no place on a log scale)\n");
+  }
+  if (!charts.plot_data_dir.empty()) {
+    streamlab::write_columns_csv(charts.plot_data_dir / "07_variance_error.csv",
+                                 {"log10_offset", "textbook", "welford"}, {exponents, textbook_errors, welford_errors});
+  }
 }
 
 // Notice: the same noise is added to bigger and bigger offsets. The true variance does not change,
@@ -116,6 +154,7 @@ void textbook_formula_fails(const Options& options) {
   fmt::print("and every one of the {} additions rounds. Welford's update never forms Σx²: it adds small,\n",
              noise.size());
   fmt::print("never negative terms (x − mean) × (x − new mean).\n");
+  if (options.charts.draw || !options.charts.plot_data_dir.empty()) error_by_offset_chart(noise, options.charts);
 }
 
 /// Summarises readings `begin` to `end` − 1 of the seeded stream as they are made, keeping none.
@@ -308,6 +347,7 @@ int main(int argc, char** argv) {
   streamlab::add_count_option(app, "--sample-size", options.sample_size, "readings in the reservoir sample",
                               std::int64_t{100});
   streamlab::add_seed_option(app, options.seed, "seed for the generated data");
+  streamlab::add_chart_options(app, options.charts);
   app.add_option("--input", options.input,
                  "summarise FILE instead: one number per line; blank lines and # comments "
                  "are skipped, bad lines reported on stderr");

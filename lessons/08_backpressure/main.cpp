@@ -6,6 +6,7 @@
 // Golden: expected_output/08_backpressure.txt
 #include "streamlab/adaptive_batcher.hpp"
 #include "streamlab/bounded_queue.hpp"
+#include "streamlab/chart.hpp"
 #include "streamlab/cli.hpp"
 #include "streamlab/clock.hpp"
 #include "streamlab/cpu_time.hpp"
@@ -43,6 +44,7 @@ struct Options {
   std::int64_t real_count = 200;    // items in the real-time run
   std::int64_t real_capacity = 20;  // (its producer and consumer run twice as fast: see run_for_real)
   std::uint64_t seed = 42;
+  streamlab::ChartOptions charts;
 };
 
 // Milliseconds since the start of a ManualClock, for printing virtual times.
@@ -196,6 +198,8 @@ struct RunResult {
   std::size_t longest_queue = 0;
   Clock::duration time_taken{};
   Clock::duration longest_wait{};  // the most time an item spent queued before the consumer got it
+  std::vector<double> times_ms;    // the queue's length after each instant something happened, for the chart
+  std::vector<double> queue_lengths;
 };
 
 std::size_t capacity_for(const Setup& setup, std::int64_t capacity) {
@@ -253,6 +257,8 @@ RunResult simulate(const Setup& setup, const Options& options) {
         }
       }
     }
+    result.times_ms.push_back(ms(clock.now()));
+    result.queue_lengths.push_back(static_cast<double>(queue.size()));
     // Jump to the next event: the producer's next item or the consumer's next finish.
     Clock::time_point next = consumer_free_at;
     if (!in_hand && made < options.count) next = std::min(next, next_item_at);  // a stalled producer waits
@@ -281,13 +287,27 @@ void compare_policies_in_virtual_time(const Options& options) {
              "longest", "memory", "time", "longest wait");
   fmt::print("  {:<12} {:>8} {:>8} {:>8} {:>9} {:>11} {:>9} {:>12}\n", "", "", "", "", "queue", "held", "taken",
              "in queue");
+  streamlab::LineChart chart{"virtual time (ms)", "items in the queue", 72, 12};
+  std::vector<std::vector<double>> plot_columns;
   for (const Setup& setup : setups) {
     const RunResult r = simulate(setup, options);
+    chart.add_line(setup.name, r.times_ms, r.queue_lengths);
+    plot_columns.push_back(r.times_ms);
+    plot_columns.push_back(r.queue_lengths);
     fmt::print("  {:<12} {:>8} {:>8} {:>8} {:>9} {:>7.0f} KiB {:>7.3f} s {:>10.3f} s\n", setup.name, r.produced,
                r.consumed, r.dropped, r.longest_queue, static_cast<double>(r.longest_queue) * item_kib,
                ms(r.time_taken) / 1000.0, ms(r.longest_wait) / 1000.0);
   }
   fmt::print("\nproduced = consumed + dropped in every row; nothing is lost without being counted.\n");
+  // The queue over time: unbounded grows while the producer runs, then drains; the bounded ones sit
+  // at their capacity until the producer stops (drop_newest, drawn last, covers drop_oldest there).
+  if (options.charts.draw) fmt::print("\n{}", chart.render());
+  if (!options.charts.plot_data_dir.empty()) {
+    for (std::size_t i = 0; i < setups.size(); ++i) {
+      streamlab::write_columns_csv(options.charts.plot_data_dir / fmt::format("08_queue_{}.csv", setups[i].name),
+                                   {"time_ms", "queue_length"}, {plot_columns[2 * i], plot_columns[2 * i + 1]});
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -427,6 +447,7 @@ int main(int argc, char** argv) {
   streamlab::add_count_option(app, "--real-capacity", options.real_capacity, "queue capacity in the real-time run",
                               std::int64_t{2'000});
   streamlab::add_seed_option(app, options.seed, "seed for the consumer's work times");
+  streamlab::add_chart_options(app, options.charts);
   if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
 
   streamlab::banner("08 · Backpressure");

@@ -107,3 +107,20 @@ predict_2() {
   expect_line "Total windows: 6"
   expect_line "  Window 5: [15, 16, 17, 18, 19]"
 }
+
+# 5. `--no-charts --plot-data .`: no chart in the output; 06_readings.csv (t, reading, signal: 120
+#    rows) and 06_averages.csv (t, average, ewma: 111 rows) in the folder, with their headers; and by
+#    default the chart is there.
+experiment_5() {
+  run
+  expect_line "● reading   ○ signal   ◆ EWMA(0.2)   ▲ average of 10"
+  run --no-charts --plot-data .
+  expect_status 0
+  expect_no_line "● reading"
+  expect_no_line "┤"
+  [ "$(head -n 1 06_readings.csv 2>/dev/null)" = "t,reading,signal" ] || fail "06_readings.csv has no header t,reading,signal"
+  [ "$(head -n 1 06_averages.csv 2>/dev/null)" = "t,average,ewma" ] || fail "06_averages.csv has no header t,average,ewma"
+  expect_eq "$(($(wc -l <06_readings.csv) - 1))" 120 "rows in 06_readings.csv"
+  expect_eq "$(($(wc -l <06_averages.csv) - 1))" 111 "rows in 06_averages.csv"
+  expect_eq "$(sed -n 2p 06_averages.csv | cut -d, -f1)" 9 "t of the first full window of 10"
+}

@@ -79,8 +79,12 @@ options=$(printf '%s\n' "$help" | grep -oE '^ +(-[a-zA-Z],)?--[a-z0-9-]+ [A-Z][A
 for option in $options; do
   expect_2 "$option"  # the value is missing
   [ "$err" = "$name: error: $option needs a value (see --help)" ] || fail "$option with no value → '$err'"
+  # Given twice with a valid value: 1 for a number, . for a folder (a value its own check refuses
+  # is reported first, as it should be).
+  repeated="$name: error: $option is given more than once (see --help)"
   expect_2 "$option" 1 "$option" 1
-  [ "$err" = "$name: error: $option is given more than once (see --help)" ] || fail "$option given twice → '$err'"
+  [ "$err" = "$repeated" ] || expect_2 "$option" . "$option" .
+  [ "$err" = "$repeated" ] || fail "$option given twice → '$err'"
   for bad in 0 -1 abc 1.5 "" 99999999999999999999 -99999999999999999999; do
     expect_0_or_2 "$option" "$bad"
   done

@@ -102,4 +102,11 @@ CLI::Option* add_count_option(CLI::App& app, const std::string& name, int& value
   return app.add_option(name, value, help)->check(whole_number_in(1, max))->capture_default_str();
 }
 
+void add_chart_options(CLI::App& app, ChartOptions& options) {
+  app.add_flag_callback(
+      "--no-charts", [&options] { options.draw = false; }, "print no charts");
+  app.add_option("--plot-data", options.plot_data_dir, "write each chart's data as CSV into this folder (for gnuplot)")
+      ->check(CLI::ExistingDirectory);
+}
+
 }  // namespace streamlab

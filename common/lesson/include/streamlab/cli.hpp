@@ -1,6 +1,8 @@
 // Command-line handling shared by every lesson: --help exits 0, bad usage prints one line and exits 2.
 #pragma once
 
+#include "streamlab/chart.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
@@ -49,6 +51,10 @@ CLI::Option* add_count_option(CLI::App& app, const std::string& name, int& value
 /// Adds `--seed`: any whole number from 0 to 2^64 − 1; a negative or too-large value is an error
 /// rather than a silently wrapped or clamped seed.
 CLI::Option* add_seed_option(CLI::App& app, std::uint64_t& seed, const std::string& help = "seed for the random data");
+
+/// Adds `--no-charts` (print no chart) and `--plot-data DIR` (an existing folder where each chart's
+/// data is written as CSV, for gnuplot), the same in every lesson that draws charts.
+void add_chart_options(CLI::App& app, ChartOptions& options);
 
 /// A CLI11 validator for a whole number in [low, high] with a message that says which rule failed.
 CLI::Validator whole_number_in(std::int64_t low, std::int64_t high);

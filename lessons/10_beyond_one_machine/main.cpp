@@ -102,6 +102,13 @@ void install_stop_handlers() {
   action.sa_flags = SA_RESTART;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  // A consumer the demo started arrives with both blocked (see spawn_self): one sent before now
+  // is pending, and is handled here rather than lost.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  sigprocmask(SIG_UNBLOCK, &stop_signals, nullptr);
 }
 
 std::string with_commas(std::uint64_t n) {
@@ -604,10 +611,19 @@ Child spawn_self(const std::vector<std::string>& args, std::string name) {
   std::vector<char*> argv;
   for (std::string& word : words) argv.push_back(word.data());
   argv.push_back(nullptr);
+  // SIGINT and SIGTERM stay blocked from before fork() until the child has installed its own
+  // handlers: one that came between fork() and exec() would otherwise run our handler in the child
+  // and be forgotten at exec(), and the child would never stop.
+  sigset_t stop_signals, previous;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  sigprocmask(SIG_BLOCK, &stop_signals, &previous);
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
-  if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
   if (pid == 0) {
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);
     const int null = ::open("/dev/null", O_WRONLY);
@@ -615,6 +631,9 @@ Child spawn_self(const std::vector<std::string>& args, std::string name) {
     ::execv("/proc/self/exe", argv.data());
     ::_exit(127);
   }
+  const int fork_error = errno;
+  sigprocmask(SIG_SETMASK, &previous, nullptr);
+  if (pid < 0) throw std::system_error(fork_error, std::generic_category(), "fork");
   return Child{pid, std::move(name)};
 }
 
@@ -651,14 +670,14 @@ bool drained(redis::Connection& redis, const std::string& stream, const std::str
 // operator would, and reaps them. Throws if a consumer fails or all stop before the end.
 void run_until_drained(redis::Connection& redis, std::vector<Child>& children,
                        const std::vector<std::pair<std::string, std::string>>& stream_groups) {
-  const auto reap = [&](bool wait) {
+  const auto reap = [&] {
     for (Child& c : children) {
-      if (!c.done && ::waitpid(c.pid, &c.status, wait ? 0 : WNOHANG) == c.pid) c.done = true;
+      if (!c.done && ::waitpid(c.pid, &c.status, WNOHANG) == c.pid) c.done = true;
     }
   };
   const auto progress_at = Clock::now();  // a bound: a bug shows as an error, not a hang
   for (;;) {
-    reap(false);
+    reap();
     if (stopping()) break;
     bool all = true;
     for (const auto& [stream, group] : stream_groups) all = all && drained(redis, stream, group);
@@ -675,7 +694,14 @@ void run_until_drained(redis::Connection& redis, std::vector<Child>& children,
   for (Child& c : children) {
     if (!c.done) ::kill(c.pid, SIGTERM);
   }
-  reap(true);
+  // A consumer ends its current call (at most a BLOCK of 100 ms) and exits; one that does not
+  // within 5 s is killed, and Children's destructor reaps it.
+  const auto stop_at = Clock::now();
+  while (std::any_of(children.begin(), children.end(), [](const Child& c) { return !c.done; }) &&
+         Clock::now() - stop_at < 5s) {
+    reap();
+    std::this_thread::sleep_for(2ms);
+  }
 }
 
 std::vector<std::string> consume_args(const Options& options, const std::string& url, const std::string& stream,

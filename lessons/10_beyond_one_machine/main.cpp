@@ -508,7 +508,9 @@ class Consumer {
       }
     }
     if (options_.at_least_once) {
-      redis_.pipeline({save, {"SADD", keys_.consumers(options_.group), options_.name}});  // 1. the state
+      for (const redis::Reply& reply :
+           redis_.pipeline({save, {"SADD", keys_.consumers(options_.group), options_.name}}))
+        if (reply.is_error()) throw redis::ServerError(reply.text());  // 1. the state
       if (crash) ::kill(::getpid(), SIGKILL);  // the lesson's crash: state saved, not acknowledged
       redis_.command(ack);                     // 2. the acknowledgement
     } else {
@@ -1057,9 +1059,9 @@ int run_report(const CLI::App& app, const Options& options, redis::Connection& r
   }
   const auto info = group_info(redis, keys.stream, options.group);
   const long long pending = info ? info->field("pending")->integer() : 0;
-  fmt::print("group {} on {}: {} consumers, {} entries committed, {} readings in {} sensors, {} pending\n",
-             options.group, options.stream, report.consumers.size(), with_commas(report.committed()),
-             with_commas(report.counted()), report.sensors.size(), pending);
+  fmt::print("group {} on {}: {} consumer{}, {} entries committed, {} readings in {} sensors, {} pending\n",
+             options.group, options.stream, report.consumers.size(), report.consumers.size() == 1 ? "" : "s",
+             with_commas(report.committed()), with_commas(report.counted()), report.sensors.size(), pending);
   fmt::print("producers: {} rows read, {} valid, rejected: {}\n", with_commas(report.rows), with_commas(report.valid),
              reasons(report.rejected));
   if (json) {

@@ -76,6 +76,10 @@ class TumblingWindows {
     if (watermark_ == std::numeric_limits<std::int64_t>::min()) return std::nullopt;
     return watermark_;
   }
+  /// The length of a window.
+  std::int64_t size() const { return size_; }
+  /// How far behind the highest event time seen the watermark stays.
+  std::int64_t allowed_lateness() const { return lateness_; }
   /// The start of the window that holds `time`: the largest multiple of size not above it.
   std::int64_t window_start(std::int64_t time) const {
     std::int64_t start = time / size_ * size_;

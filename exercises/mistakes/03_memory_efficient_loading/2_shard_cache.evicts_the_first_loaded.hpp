@@ -59,6 +59,8 @@ class ShardCache {
     for (const auto& entry : resident_) indices.push_back(entry.first);
     return indices;
   }
+  /// The most shards it keeps in memory at once.
+  std::size_t max_resident() const { return max_resident_; }
   /// How many times a shard was loaded (a shard evicted and asked for again counts twice).
   std::uint64_t loads() const { return loads_; }
   /// How many times a shard was dropped to make room for another.

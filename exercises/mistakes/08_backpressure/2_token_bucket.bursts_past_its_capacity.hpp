@@ -42,6 +42,12 @@ class TokenBucket {
 
   /// The tokens in the bucket at the last refill.
   double tokens() const { return tokens_; }
+  /// Tokens a second.
+  double rate() const { return rate_; }
+  /// The most tokens the bucket holds.
+  double burst() const { return burst_; }
+  /// The clock it reads.
+  streamlab::Clock& clock() const { return clock_; }
 
  private:
   /// Seconds from `from` to `to`, as a double (nanoseconds are exact up to 104 days).

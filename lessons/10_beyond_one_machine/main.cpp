@@ -18,8 +18,8 @@
 #include "streamlab/cli.hpp"
 #include "streamlab/csv.hpp"
 #include "streamlab/output.hpp"
-#include "streamlab/random.hpp"
 #include "streamlab/redis.hpp"
+#include "streamlab/sensor_data.hpp"
 #include "streamlab/stats.hpp"
 #include "streamlab/temp_dir.hpp"
 
@@ -167,51 +167,11 @@ std::optional<OnlineStats> decode(std::string_view text) {
 
 // ---- The data: lesson 09's generated readings, as a CSV file ----
 
-// 16 sensors, each a level plus a slow wave plus noise, with rare spikes and about 1 row in 500
-// broken in one of the ways a real file breaks (lesson 09's recipe), and an unterminated quote last.
+// 16 sensors with rare spikes and about 1 row in 500 broken on purpose (streamlab::write_sensor_data,
+// the data of lesson 09), written whole or not at all.
 void write_readings(const fs::path& path, std::int64_t rows, std::uint64_t seed) {
-  streamlab::Random rng{seed};
   streamlab::AtomicFile file{path};
-  file.write("timestamp_ms,sensor_id,value\n");
-  int broken = 0;
-  for (std::int64_t i = 0; i < rows; ++i) {
-    const std::int64_t ts = 1'700'000'000'000 + i * 10;
-    const int sensor = static_cast<int>(i % sensor_count);
-    const double t = static_cast<double>(i / sensor_count);
-    const double noise = rng.normal(0.0, 0.5);
-    const double value = 20.0 + 2.5 * sensor + 5.0 * std::sin(t / 150.0 + sensor) + noise;
-    if (i > 0 && rng.bernoulli(0.002)) {
-      switch (broken++ % 7) {  // each kind of bad row in turn
-        case 0:
-          file.write(fmt::format("{},{}\n", ts, sensor));
-          break;
-        case 1:
-          file.write(fmt::format("{},,{:.3f}\n", ts, value));
-          break;
-        case 2:
-          file.write(fmt::format("{},{},n/a\n", ts, sensor));
-          break;
-        case 3:
-          file.write(fmt::format("{},-{},{:.3f}\n", ts, sensor, value));
-          break;
-        case 4:
-          file.write(fmt::format("{},{},nan\n", ts, sensor));
-          break;
-        case 5:
-          file.write(fmt::format("{},{},{}\n", ts, sensor, std::string(5000, '9')));
-          break;
-        default:
-          file.write(fmt::format("{},{},1{}5\n", ts, sensor, '\0'));
-          break;
-      }
-    } else if (rng.bernoulli(0.002)) {
-      const double spike = rng.bernoulli(0.5) ? 12.0 : -12.0;
-      file.write(fmt::format("{},{},{:.3f}\n", ts, sensor, value + spike));
-    } else {
-      file.write(fmt::format("{},{},{:.3f}\n", ts, sensor, value));
-    }
-  }
-  file.write(fmt::format("{},0,\"12.5\n", 1'700'000'000'000 + rows * 10));
+  streamlab::write_sensor_data(rows, seed, [&](std::string_view text) { file.write(text); });
   file.commit();
 }
 

@@ -1,5 +1,7 @@
 #include "streamlab/sensor_data.hpp"
 
+#include "streamlab/atomic_file.hpp"
+#include "streamlab/metrics.hpp"
 #include "streamlab/random.hpp"
 
 #include <fmt/format.h>
@@ -44,7 +46,7 @@ SensorData write_sensor_data(std::int64_t rows, std::uint64_t seed, const std::f
           fmt::format_to(out, "{},{},n/a\n", ts, sensor);  // not a number
           break;
         case 3:
-          fmt::format_to(out, "{},-{},{:.3f}\n", ts, sensor, value);  // a sensor id out of range
+          fmt::format_to(out, "{},{},1e400\n", ts, sensor);  // a value out of range
           break;
         case 4:
           fmt::format_to(out, "{},{},nan\n", ts, sensor);  // not finite
@@ -67,6 +69,22 @@ SensorData write_sensor_data(std::int64_t rows, std::uint64_t seed, const std::f
   ++data.broken;
   write(text);
   data.complete = true;
+  return data;
+}
+
+SensorData write_sensor_csv(const std::filesystem::path& path, std::int64_t rows, std::uint64_t seed,
+                            const std::function<bool()>& keep_going) {
+  AtomicFile file{path};
+  ProgressLine progress;  // erased when it goes
+  const SensorData data = write_sensor_data(
+      rows, seed, [&](std::string_view text) { file.write(text); },
+      [&](std::uint64_t written) {
+        if (progress.due())
+          progress.show(
+              fmt::format("generating data: {} of {} rows", fmt::group_digits(written), fmt::group_digits(rows)));
+        return !keep_going || keep_going();
+      });
+  if (data.complete) file.commit();  // otherwise the AtomicFile removes what was written
   return data;
 }
 

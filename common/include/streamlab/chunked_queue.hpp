@@ -150,8 +150,10 @@ class ChunkedQueue {
   const std::size_t chunk_size_;
   BoundedQueue<std::vector<T>> full_;   // filled chunks, producer → consumer
   BoundedQueue<std::vector<T>> spare_;  // emptied chunks, consumer → producer
-  std::vector<T> filling_;              // the producer's chunk being filled
-  std::vector<T> reading_;              // the consumer's current chunk
+  // The producer's and the consumer's own state, each on its own cache line: the producer writes
+  // filling_ for every item, and the consumer's thread must not have to fetch that line back.
+  alignas(64) std::vector<T> filling_;  // the producer's chunk being filled
+  alignas(64) std::vector<T> reading_;  // the consumer's current chunk
   std::size_t taken_ = 0;               // items of reading_ already taken
 };
 

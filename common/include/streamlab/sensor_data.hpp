@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string_view>
 
@@ -10,7 +11,7 @@ namespace streamlab {
 
 /// What write_sensor_data() wrote.
 struct SensorData {
-  std::uint64_t rows = 0;    ///< data rows written (good, spiked and broken), not counting the header
+  std::uint64_t rows = 0;    ///< rows written, not counting the header and the unterminated quote at the end
   std::uint64_t spikes = 0;  ///< good rows with a spike of ±12 added: the anomalies a model should flag
   std::uint64_t broken = 0;  ///< rows broken on purpose (the unterminated quote at the end included)
   bool complete = false;     ///< false when `keep_going` stopped it early
@@ -21,7 +22,7 @@ struct SensorData {
 /// 1,700,000,000,000 + 10·i ms, its value a level (20 + 2.5 × sensor) plus a slow wave (amplitude
 /// 5) plus normal noise (σ 0.5), with three decimals. About 1 row in 500 carries a spike of ±12,
 /// and about 1 in 500 is broken, in turn, in each of the ways a real file breaks: a missing
-/// field, an empty field, a value that is not a number, a sensor id out of range (`-3`), `nan`, a
+/// field, an empty field, a value that is not a number, a value out of range (`1e400`), `nan`, a
 /// line of 5,000 digits, a NUL byte; the last row is an unterminated quote. The same `seed` gives
 /// the same bytes on every machine (streamlab::Random).
 ///
@@ -37,5 +38,11 @@ struct SensorData {
 /// \endcode
 SensorData write_sensor_data(std::int64_t rows, std::uint64_t seed, const std::function<void(std::string_view)>& write,
                              const std::function<bool(std::uint64_t)>& keep_going = {});
+
+/// write_sensor_data() into the file `path`, written atomically (AtomicFile): it appears whole or
+/// not at all — stopped by `keep_going`, it is not kept. While it is written, a progress line goes
+/// to stderr when that is a terminal. Throws std::system_error when the file cannot be written.
+SensorData write_sensor_csv(const std::filesystem::path& path, std::int64_t rows, std::uint64_t seed,
+                            const std::function<bool()>& keep_going = {});
 
 }  // namespace streamlab

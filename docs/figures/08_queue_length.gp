@@ -6,4 +6,4 @@ set ylabel 'items in the queue'
 policies = 'unbounded block drop_oldest drop_newest'
 colours = '#222222 #d95f02 #1b9e77 #7570b3'
 plot for [i = 1:4] data.'/08_queue_'.word(policies, i).'.csv' using 1:2 with steps lw 2 lc rgb word(colours, i) \
-     title word(policies, i)
+     title word(policies, i) noenhanced

@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 using streamlab::RowWriter;
 
@@ -18,6 +19,7 @@ TEST_CASE("rows of numbers and text, with their ends remembered") {
   CHECK(rows.rows() == 2);
   CHECK(rows.row(0) == "17,1700000000000,temp-1,23.5,0.1235\n");
   CHECK(rows.row(1) == "-3,,1,0\n");
+  CHECK(std::vector<std::size_t>(rows.ends().begin(), rows.ends().end()) == std::vector<std::size_t>{36, 44});
 }
 
 TEST_CASE("text is quoted only when it must be, quotes doubled") {

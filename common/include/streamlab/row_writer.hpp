@@ -7,6 +7,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -103,6 +104,8 @@ class RowWriter {
     const std::size_t begin = i == 0 ? 0 : ends_.at(i - 1);
     return {buffer_.data() + begin, ends_.at(i) - begin};
   }
+  /// Where each row ends in text(): row i is text()[ends()[i - 1], ends()[i]) (from 0 for row 0).
+  std::span<const std::size_t> ends() const noexcept { return ends_; }
   /// Forgets the rows; keeps the memory for the next ones.
   void clear() noexcept {
     used_ = 0;

@@ -139,3 +139,22 @@ experiment_4() {
     ! pgrep -f "redis-server.*$tmp" -r R,S,D >/dev/null || fail "a redis-server from $tmp is still running"
   done
 }
+
+# Predict first, 1: the killed consumer's batch of 100 is delivered twice (20,061 deliveries), yet
+# the exactly-once group counts 19,961 readings, each once; the at-least-once group counts 20,061.
+predict_1() {
+  run
+  expect_status 0
+  expect_line "  delivered: 20,061 (19,961 first deliveries + 100 redelivered)"
+  expect_line "  readings counted: 19,961 of 19,961"
+  expect_line "  readings counted: 20,061 of 19,961: 100 counted twice"
+}
+
+# Predict first, 2: with MAXLEN 5000 and the consumers stopped, the group reads 5,000 of 19,961 (the
+# other 14,961 trimmed unread); the producer that waits on the backlog loses none.
+predict_2() {
+  run
+  expect_status 0
+  expect_line "  produced: 19,961; read by the group: 5,000; lost, trimmed before anyone read them: 14,961"
+  expect_line "  produced: 19,961; read by the group: 19,961; lost: 0"
+}

@@ -115,3 +115,21 @@ TEST_CASE("misuse: no workers, more than 256, fewer parts than workers") {
   CHECK_THROWS_AS(KeyedFanOut<int>(257), std::invalid_argument);
   CHECK_THROWS_AS(KeyedFanOut<int>(4, 3), std::invalid_argument);
 }
+
+TEST_CASE("release gives the current batch's parts back at once: with one part, the next send need not wait") {
+  KeyedFanOut<int> fan_out{1, 1};
+  std::thread worker([&] { fan_out.work(0, [](auto&) {}); });
+  std::vector<int> batch{1, 2};
+  REQUIRE(fan_out.send(batch, [](int) { return std::size_t{0}; }));
+  auto parts = fan_out.next_in_order();
+  REQUIRE(parts);
+  fan_out.release();  // the only part is back in the pool
+  batch = {3};
+  REQUIRE(fan_out.send(batch, [](int) { return std::size_t{0}; }));  // would wait for ever without the release
+  fan_out.close();
+  parts = fan_out.next_in_order();
+  REQUIRE(parts);
+  CHECK((*parts)[0].items == std::vector<int>{3});
+  CHECK_FALSE(fan_out.next_in_order().has_value());
+  worker.join();
+}

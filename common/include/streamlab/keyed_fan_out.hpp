@@ -36,7 +36,7 @@ namespace streamlab {
 /// split at all: its vector becomes the part (swapped, not copied).
 ///
 /// Threads: send() and close() from one thread (the batching stage); work(w, ...) from worker w;
-/// next_in_order() and rows_in_order() from one collecting thread; cancel() from any thread.
+/// next_in_order(), rows_in_order() and release() from one collecting thread; cancel() from any thread.
 ///
 /// **Example**
 /// \code
@@ -144,8 +144,7 @@ class KeyedFanOut {
   /// stream has ended (or was cancelled). The parts of the batch before are given back to the
   /// pool first: the span is valid until the next call.
   std::optional<std::span<Part>> next_in_order() {
-    for (Part& used : current_) pool_.release(std::move(used));
-    current_.clear();
+    release();
     while (current_.size() < workers_) {
       if (std::optional<Part> next = in_order_.pop()) {
         current_.push_back(std::move(*next));
@@ -156,6 +155,14 @@ class KeyedFanOut {
       in_order_.put(arrived->batch * workers_ + arrived->worker, std::move(*arrived));
     }
     return std::span<Part>(current_);
+  }
+
+  /// Gives the parts of the current batch back to the pool now, as soon as the collector is done
+  /// with them, rather than at the next call to next_in_order(): the batching thread may be waiting
+  /// for one. The span next_in_order() returned is then no longer valid.
+  void release() {
+    for (Part& used : current_) pool_.release(std::move(used));
+    current_.clear();
   }
 
   /// The rows the workers wrote for the current batch (the one next_in_order() returned), merged

@@ -171,9 +171,10 @@ class KeyedPipeline {
         for (const Part& part : *parts) items += part.items.size();
         fail_if_crossed("sink", seen, items);
         stages.sink(*parts, fan_out_.rows_in_order());
+        const auto sent = (*parts)[0].sent;
+        fan_out_.release();  // the parts go back at once: the batching thread may be waiting for one
         counts_.sink = seen;
-        const double ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - (*parts)[0].sent).count();
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent).count();
         latency_p50_.add(ms);
         latency_p99_.add(ms);
       }

@@ -15,6 +15,7 @@
 // failed or went away (what was committed is printed); 2 bad usage, an unreachable server or an
 // unreadable input; 130 Ctrl-C (partial counts printed).
 #include "streamlab/atomic_file.hpp"
+#include "streamlab/chart.hpp"
 #include "streamlab/cli.hpp"
 #include "streamlab/csv.hpp"
 #include "streamlab/output.hpp"
@@ -39,6 +40,7 @@
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -56,8 +58,7 @@ using streamlab::OnlineStats;
 using streamlab::RowError;
 
 constexpr int exit_failed = 1;
-constexpr int exit_interrupted = 130;  // 128 + SIGINT, as shells report it
-constexpr int sensor_count = 16;
+constexpr int exit_interrupted = 130;           // 128 + SIGINT, as shells report it
 constexpr std::size_t max_record_bytes = 4096;  // lesson 09's limit: a longer line is a bad row
 constexpr auto block_time = 100ms;              // XREADGROUP ... BLOCK: how long one read may wait
 constexpr std::int64_t retention = 5000;        // MAXLEN of the retention section's streams
@@ -86,6 +87,7 @@ struct Options {
   std::string summary_json;
   // generate
   std::string output;
+  streamlab::ChartOptions charts;  // the demo's chart: --no-charts, --plot-data DIR
 };
 
 // ---- Ctrl-C and SIGTERM: the handler only sets a flag; every loop checks it ----
@@ -421,9 +423,6 @@ class Consumer {
   }
   //! [consume]
 
- private:
-  std::int64_t group_pending() { return redis_.command({"XPENDING", keys_.stream, options_.group})[0].integer(); }
-
   //! [commit]
   // Exactly-once results: the batch's statistics are applied to a copy of the state, and the
   // copy is committed with the acknowledgement in one MULTI/EXEC — both happen or neither does.
@@ -483,6 +482,9 @@ class Consumer {
     state_ = std::move(next);
   }
   //! [commit]
+
+ private:
+  std::int64_t group_pending() { return redis_.command({"XPENDING", keys_.stream, options_.group})[0].integer(); }
 
   redis::Connection& redis_;
   const Keys& keys_;
@@ -683,6 +685,96 @@ std::vector<std::string> consume_args(const Options& options, const std::string&
           name};
 }
 
+// ---- The crash again, step by step: the data of the demo's chart ----
+
+// The group above races: which consumer reads what, and how far the others have got when one is
+// killed, changes from run to run. For a picture that does not, this process replays the crash
+// in a third group, `replay`, on the same stream: three consumers that it runs itself, in turns,
+// one batch each a round, each batch committed as `consume` commits it (Consumer::process). The
+// one that reads the crash line stops there, its batch read and not committed; a consumer that
+// finds nothing new waits until that batch has been idle --claim-idle-ms and takes it over
+// (XAUTOCLAIM). Every round's numbers are the server's own (XINFO), and the same in every run.
+struct Replay {
+  std::string killed;           // the consumer that read the crash line
+  std::string reclaimer;        // the one that took its batch over
+  std::size_t crash_round = 0;  // rounds count from 1
+  std::size_t crash_batch = 0;  // entries in the batch it read and never committed
+  std::size_t reclaim_round = 0;
+  std::vector<double> rounds;   // 0 (before the first round), 1, 2, ...
+  std::vector<double> backlog;  // after each round: the group's lag + pending = produced − acknowledged
+  std::vector<double> stuck;    // after each round: the killed consumer's pending entries
+};
+
+Replay replay_crash(redis::Connection& redis, const Keys& keys, const Options& options, std::uint64_t crash_line) {
+  const std::string group = "replay";
+  std::deque<Options> settings;  // a deque: each Consumer keeps a reference to its options
+  std::deque<Consumer> consumers;
+  for (int i = 1; i <= demo_consumers; ++i) {
+    Options& own = settings.emplace_back(options);
+    own.group = group;
+    own.name = fmt::format("consumer-{}", i);
+    consumers.emplace_back(redis, keys, own);
+  }
+  std::vector<bool> alive(consumers.size(), true);
+  const std::string count = std::to_string(options.batch);
+  Replay replay;
+  const auto record = [&] {
+    long long stuck = 0;
+    if (!replay.killed.empty()) {
+      const redis::Reply all =
+          redis.command({"XINFO", "CONSUMERS", keys.stream, group});  // kept: the loop refers into it
+      for (const redis::Reply& c : all.elements()) {
+        if (c.field("name")->text() == replay.killed) stuck = c.field("pending")->integer();
+      }
+    }
+    replay.rounds.push_back(static_cast<double>(replay.rounds.size()));
+    replay.backlog.push_back(static_cast<double>(backlog(redis, keys.stream, group)));
+    replay.stuck.push_back(static_cast<double>(stuck));
+  };
+  const auto started = Clock::now();  // a bound: a bug shows as an error, not a hang
+  const auto check_time = [&] {
+    if (Clock::now() - started > 60s) throw std::runtime_error("the replay did not finish within 60 s");
+  };
+  record();
+  for (std::size_t round = 1; replay.backlog.back() > 0 && !stopping(); ++round) {
+    for (std::size_t i = 0; i < consumers.size() && !stopping(); ++i) {
+      if (!alive[i]) continue;
+      const std::string& name = settings[i].name;
+      const redis::Reply read =
+          redis.command({"XREADGROUP", "GROUP", group, name, "COUNT", count, "STREAMS", keys.stream, ">"});
+      if (!read.is_nil()) {
+        const std::vector<redis::Reply>& entries = read[0][1].elements();
+        if (std::any_of(entries.begin(), entries.end(),
+                        [&](const redis::Reply& e) { return parse_entry(e).line == crash_line; })) {
+          alive[i] = false;  // the crash: read, never committed
+          replay.killed = name;
+          replay.crash_round = round;
+          replay.crash_batch = entries.size();
+        } else {
+          consumers[i].process(entries, false);
+        }
+        continue;
+      }
+      // Nothing new to read: take over what the killed consumer left, once it has been idle long enough.
+      while (!stopping() && redis.command({"XPENDING", keys.stream, group})[0].integer() > 0) {
+        check_time();
+        const redis::Reply claimed = redis.command(
+            {"XAUTOCLAIM", keys.stream, group, name, std::to_string(options.claim_idle_ms), "0-0", "COUNT", count});
+        if (!claimed[1].elements().empty()) {
+          consumers[i].process(claimed[1].elements(), true);
+          replay.reclaimer = name;
+          replay.reclaim_round = round;
+          break;
+        }
+        std::this_thread::sleep_for(5ms);
+      }
+    }
+    record();
+    check_time();
+  }
+  return replay;
+}
+
 // ---- The demo's sections ----
 
 struct Demo {
@@ -757,8 +849,58 @@ void show_group(const GroupRun& run, std::int64_t batch) {
   }
 }
 
+// Two charts over the same x range, one above the other, their plot areas in the same columns: the
+// one with the narrower y labels is moved right.
+std::string stacked(const std::string& upper, const std::string& lower) {
+  const auto axis_column = [](const std::string& chart) {
+    const std::size_t corner = chart.find("└");
+    return corner - (chart.rfind('\n', corner) + 1);  // the margin is spaces: one byte a column
+  };
+  const auto shifted = [](const std::string& chart, std::size_t columns) {
+    std::string out;
+    for (std::size_t from = 0; from < chart.size();) {
+      const std::size_t end = chart.find('\n', from) + 1;
+      out += std::string(columns, ' ') + chart.substr(from, end - from);
+      from = end;
+    }
+    return out;
+  };
+  const std::size_t a = axis_column(upper);
+  const std::size_t b = axis_column(lower);
+  return shifted(upper, b > a ? b - a : 0) + "\n" + shifted(lower, a > b ? a - b : 0);
+}
+
+// Notice: the killed consumer's batch stays pending, whatever the others do, until the idle time
+// has passed and a live consumer takes it over; only then does the group's backlog reach 0.
+void show_replay(const Replay& replay, std::uint64_t crash_line, const Options& options) {
+  fmt::print("\nStep by step, the same crash in a third group, `replay`, whose three consumers this program\n");
+  fmt::print("runs itself in turns, one batch each a round, so that every round is the same in every run:\n");
+  fmt::print("{} read line {} in round {} and stopped there; its {} entries stayed pending, owned by a\n",
+             replay.killed, with_commas(crash_line), replay.crash_round, with_commas(replay.crash_batch));
+  fmt::print("consumer that no longer ran, until in round {} {}, finding nothing new to read, took them\n",
+             replay.reclaim_round, replay.reclaimer);
+  fmt::print("over (XAUTOCLAIM, idle {} ms) and committed them.\n", options.claim_idle_ms);
+  if (options.charts.draw) {
+    std::vector<double> thousands;
+    for (double b : replay.backlog) thousands.push_back(b / 1000);
+    streamlab::LineChart backlog_chart{"round", "entries not yet acknowledged, thousands (XINFO GROUPS: lag + pending)",
+                                       72, 10};
+    backlog_chart.add_line("group replay", replay.rounds, thousands);
+    streamlab::LineChart pending_chart{"round", fmt::format("entries pending at {} (XINFO CONSUMERS)", replay.killed),
+                                       72, 4};
+    pending_chart.add_line(fmt::format("{}, stopped in round {}", replay.killed, replay.crash_round), replay.rounds,
+                           replay.stuck);
+    fmt::print("\n{}", stacked(backlog_chart.render(), pending_chart.render()));
+  }
+  if (!options.charts.plot_data_dir.empty()) {
+    streamlab::write_columns_csv(options.charts.plot_data_dir / "10_replay.csv", {"round", "backlog", "stuck"},
+                                 {replay.rounds, replay.backlog, replay.stuck});
+  }
+}
+
 // Notice: nothing is lost, and the killed consumer's batch is counted once.
-void show_crash(const Demo& demo, redis::Connection& redis, const GroupRun& run, std::uint64_t crash_line) {
+void show_crash(const Demo& demo, redis::Connection& redis, const GroupRun& run, std::uint64_t crash_line,
+                const Replay& replay) {
   streamlab::section("A consumer crashes");
   std::uint64_t redelivered = 0;
   for (const auto& [name, c] : run.report.consumers) {
@@ -777,6 +919,7 @@ void show_crash(const Demo& demo, redis::Connection& redis, const GroupRun& run,
              with_commas(static_cast<std::uint64_t>(entries_read)), with_commas(redelivered));
   fmt::print("  acknowledged: {}\n", with_commas(run.report.committed()));
   fmt::print("  still pending: {}\n", pending);
+  show_replay(replay, crash_line, demo.options);
 }
 
 // Notice: the merge of three partial states equals one pass over all the readings.
@@ -899,6 +1042,8 @@ int run_demo(const CLI::App& app, const Options& options) {
       children.list.push_back(spawn_self(args, name));
     }
   }
+  // While they run, this process replays the crash step by step in a third group, for the chart.
+  const Replay replay = replay_crash(redis, demo.readings, options, crash_line);
   run_until_drained(redis, children.list, {{"readings", "exactly-once"}, {"readings", "at-least-once"}});
   if (stopping()) return interrupted_demo();
   const auto& all = children.list;
@@ -907,7 +1052,7 @@ int run_demo(const CLI::App& app, const Options& options) {
   exactly.report = make_report(redis, demo.readings, exactly.group);
   at_least.report = make_report(redis, demo.readings, at_least.group);
   show_group(exactly, options.batch);
-  show_crash(demo, redis, exactly, crash_line);
+  show_crash(demo, redis, exactly, crash_line, replay);
   show_exactly_once(demo, exactly);
   show_at_least_once(demo, at_least);
 
@@ -1056,6 +1201,7 @@ int main(int argc, char** argv) {
                               "take over another consumer's entries pending this long (XAUTOCLAIM)", 3'600'000);
   streamlab::add_count_option(app, "--rows", options.rows, "rows of generated data (the demo, generate)", 10'000'000);
   streamlab::add_seed_option(app, options.seed);
+  streamlab::add_chart_options(app, options.charts);
 
   CLI::App* generate_cmd = app.add_subcommand("generate", "write the demo's readings (lesson 09's) to a CSV file");
   generate_cmd->add_option("--output", options.output, "the CSV file to write (--rows, --seed)")->required();

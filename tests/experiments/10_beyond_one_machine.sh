@@ -33,6 +33,8 @@ sensor_lines() {
 # 1. `build/release/lessons/10_beyond_one_machine --batch 1000`: the killed consumer's batch is now
 #    1,000 entries — *delivered* shows 1,000 redelivered, and the at-least-once group counts 1,000
 #    readings twice — while the exactly-once group still matches the single pass on all 16 sensors.
+#    In the step-by-step replay the stopped consumer holds 1,000 entries, from round 2 until
+#    consumer-1 takes them over in round 10.
 experiment_1() {
   run --batch 1000
   expect_status 0
@@ -42,6 +44,10 @@ experiment_1() {
   expect_line "  readings counted: 19,961 of 19,961"
   expect_line "  sensors equal (count exact, mean and variance to 12 significant digits): 16 of 16"
   expect_line "  readings counted: 20,961 of 19,961: 1,000 counted twice"
+  expect_line "consumer-2 read line 4,999 in round 2 and stopped there; its 1,000 entries stayed pending"
+  expect_line "until in round 10 consumer-1, finding nothing new to read, took them"
+  expect_line "  1000 ┤"  # the top of the stopped consumer's chart
+  expect_line "● consumer-2, stopped in round 2"
 }
 
 # 2. Several machines, for real (here one, with a server on a socket): `redis-server --port 0
@@ -138,6 +144,27 @@ experiment_4() {
     [ -z "$(ls -A "$tmp")" ] || fail "left in TMPDIR after Ctrl-C: $(ls -A "$tmp")"
     ! pgrep -f "redis-server.*$tmp" -r R,S,D >/dev/null || fail "a redis-server from $tmp is still running"
   done
+}
+
+# 5. `build/release/lessons/10_beyond_one_machine --no-charts --plot-data .`: no chart, the replay's
+#    sentences still there; 10_replay.csv (round, backlog, stuck: 93 rows for rounds 0 to 92), its
+#    stuck column 100 from round 17 to round 91, its backlog 0 only in the last row. By default the
+#    charts are there.
+experiment_5() {
+  run
+  expect_line "● consumer-2, stopped in round 17"
+  run --no-charts --plot-data .
+  expect_status 0
+  expect_no_line "┤"
+  expect_no_line "● group replay"
+  expect_line "consumer-2 read line 4,999 in round 17 and stopped there; its 100 entries stayed pending"
+  [ "$(head -n 1 10_replay.csv 2>/dev/null)" = "round,backlog,stuck" ] || fail "10_replay.csv has no header round,backlog,stuck"
+  expect_eq "$(($(wc -l <10_replay.csv) - 1))" 93 "rows in 10_replay.csv"
+  expect_eq "$(tail -n 1 10_replay.csv | cut -d, -f1)" 92 "the last round"
+  expect_eq "$(awk -F, 'NR > 1 && $3 == 100 { n++ } END { print n + 0 }' 10_replay.csv)" 75 "rounds with 100 stuck"
+  expect_eq "$(awk -F, 'NR > 1 && $3 == 100 { print $1; exit }' 10_replay.csv)" 17 "first round with 100 stuck"
+  expect_eq "$(awk -F, 'NR > 1 && $2 == 0 { n++ } END { print n + 0 }' 10_replay.csv)" 1 "rows with a backlog of 0"
+  expect_eq "$(tail -n 1 10_replay.csv | cut -d, -f2)" 0 "the backlog after the last round"
 }
 
 # Predict first, 1: the killed consumer's batch of 100 is delivered twice (20,061 deliveries), yet

@@ -25,9 +25,9 @@ void learn_a_steady_signal(SensorModel& model) {
 TEST_CASE("test-then-train: the first reading has no forecast, and is learnt") {
   SensorModel model{0.5};
   const Score first = model.score(10.0);
-  CHECK_FALSE(first.forecast.has_value());
+  CHECK(first.forecast.has_value() == false);
   CHECK(first.error == 0.0);
-  CHECK_FALSE(first.anomaly);
+  CHECK(first.anomaly == false);
   CHECK(model.level().count() == 1);
   CHECK(model.level().value() == 10.0);
 }
@@ -95,7 +95,7 @@ TEST_CASE("test-then-train: two spikes in a row are both anomalies: the first ha
   CHECK(first.anomaly);
   CHECK(second.anomaly);
   const Score back_to_normal = model.score(21.0);
-  CHECK_FALSE(back_to_normal.anomaly);
+  CHECK(back_to_normal.anomaly == false);
 }
 
 TEST_CASE("test-then-train: nothing is an anomaly before warm_up errors are learnt, and a spike then is learnt") {
@@ -103,6 +103,6 @@ TEST_CASE("test-then-train: nothing is an anomaly before warm_up errors are lear
   for (double value : {20.0, 20.5, 19.8, 20.1}) model.score(value);
   const double level = model.level().value();
   const Score early_spike = model.score(50.0);
-  CHECK_FALSE(early_spike.anomaly);
+  CHECK(early_spike.anomaly == false);
   CHECK(model.level().value() > level);  // learnt: in the warm-up, a model cannot tell a spike yet
 }

@@ -38,7 +38,7 @@ struct Input {
 };
 
 struct Run {
-  bool hung = false;  // run_pipeline had not returned after the guard
+  bool ended = false;  // run_pipeline returned within the guard
   std::optional<streamlab::StageFailure> failure;
 };
 
@@ -48,20 +48,20 @@ Run run_guarded(const Work& work) {
   streamlab::BoundedQueue<int> results{4};
   Run run;
   std::mutex mutex;
-  std::condition_variable ended;
+  std::condition_variable done;
   bool returned = false;
   std::thread runner([&] {
     auto failure = run_pipeline(work, items, results);
     std::lock_guard lock{mutex};
     run.failure = std::move(failure);
     returned = true;
-    ended.notify_all();
+    done.notify_all();
   });
   {
     std::unique_lock lock{mutex};
-    run.hung = !ended.wait_for(lock, 2s, [&] { return returned; });
+    run.ended = done.wait_for(lock, 2s, [&] { return returned; });
   }
-  if (run.hung) {  // unblock every stage, so that the threads can end and the test can fail
+  if (!run.ended) {  // unblock every stage, so that the threads can end and the test can fail
     items.close();
     results.close();
   }
@@ -75,8 +75,8 @@ TEST_CASE("pipeline: 1000 items go through transform and sink, in order, and the
   std::vector<int> written;  // only the sink's thread writes it; read after the run
   const Work work{[&] { return input.next(); }, [](int x) { return x * 2; }, [&](int r) { written.push_back(r); }};
   const Run run = run_guarded(work);
-  CHECK_FALSE(run.hung);
-  CHECK_FALSE(run.failure.has_value());
+  CHECK(run.ended);
+  CHECK(run.failure.has_value() == false);
   std::vector<int> expected;
   for (int i = 0; i < 1000; ++i) expected.push_back(2 * i);
   CHECK(written == expected);
@@ -87,8 +87,8 @@ TEST_CASE("pipeline: an empty input ends the run at once, with nothing written")
   int writes = 0;
   const Work work{[&] { return input.next(); }, [](int x) { return x; }, [&](int) { ++writes; }};
   const Run run = run_guarded(work);
-  CHECK_FALSE(run.hung);
-  CHECK_FALSE(run.failure.has_value());
+  CHECK(run.ended);
+  CHECK(run.failure.has_value() == false);
   CHECK(writes == 0);
 }
 
@@ -102,7 +102,7 @@ TEST_CASE("pipeline: a transform that throws at item 100 ends the run, reports i
                   },
                   [&](int) { ++writes; }};
   const Run run = run_guarded(work);
-  CHECK_FALSE(run.hung);
+  CHECK(run.ended);
   REQUIRE(run.failure.has_value());
   CHECK(run.failure->stage == "transform");
   CHECK(run.failure->message == "item 100 is bad");
@@ -119,7 +119,7 @@ TEST_CASE("pipeline: a sink that throws stops the transform and the source, bloc
                     if (++writes == 50) throw std::runtime_error("disk full");
                   }};
   const Run run = run_guarded(work);
-  CHECK_FALSE(run.hung);
+  CHECK(run.ended);
   REQUIRE(run.failure.has_value());
   CHECK(run.failure->stage == "sink");
   CHECK(run.failure->message == "disk full");
@@ -135,7 +135,7 @@ TEST_CASE("pipeline: a source that throws ends the run too") {
                   },
                   [](int x) { return x; }, [&](int r) { written.push_back(r); }};
   const Run run = run_guarded(work);
-  CHECK_FALSE(run.hung);
+  CHECK(run.ended);
   REQUIRE(run.failure.has_value());
   CHECK(run.failure->stage == "source");
   CHECK(written.size() <= 10);

@@ -18,6 +18,7 @@
 #include "streamlab/chart.hpp"
 #include "streamlab/cli.hpp"
 #include "streamlab/csv.hpp"
+#include "streamlab/dead_letters.hpp"
 #include "streamlab/output.hpp"
 #include "streamlab/redis.hpp"
 #include "streamlab/sensor_data.hpp"
@@ -238,6 +239,7 @@ Produced produce(redis::Connection& redis, const Keys& keys, streamlab::CsvReade
   std::vector<redis::Command> batch;
   std::uint64_t batch_rows = 0, batch_valid = 0;
   std::array<std::uint64_t, streamlab::row_error_count> batch_rejected{};
+  std::map<std::string, std::uint64_t> batch_labels;  // by reason and column, as lesson 09 counts them
   auto send = [&] {
     if (settings.pace_group) {  // backpressure: wait for the consumers rather than outrun them
       const auto waited_from = Clock::now();
@@ -255,14 +257,20 @@ Produced produce(redis::Connection& redis, const Keys& keys, streamlab::CsvReade
         batch.push_back(
             {"HINCRBY", keys.producer(), fmt::format("rejected:{}", streamlab::row_error_name(e)), std::to_string(n)});
     }
+    for (const auto& [label, n] : batch_labels)
+      batch.push_back({"HINCRBY", keys.producer(), "rejected_as:" + label, std::to_string(n)});
     redis.transaction(batch);
     batch.clear();
     batch_rows = batch_valid = 0;
     batch_rejected = {};
+    batch_labels.clear();
   };
-  auto dead_letter = [&](const streamlab::CsvRow& row, RowError reason) {
+  // A rejected row: counted by reason, and by reason and column (`not_a_number(value)`; no column
+  // for a fault of the whole record), as lesson 09's summary counts it.
+  auto dead_letter = [&](const streamlab::CsvRow& row, RowError reason, std::string_view column) {
     ++out.rejected[streamlab::row_error_index(reason)];
     ++batch_rejected[streamlab::row_error_index(reason)];
+    ++batch_labels[streamlab::DeadLetters::label(reason, column)];
     batch.push_back({"XADD", keys.dead(), "*", "line", std::to_string(row.line()), "reason",
                      std::string(streamlab::row_error_name(reason)), "text",
                      std::string(row.raw().substr(0, streamlab::BadRow::max_text_bytes))});
@@ -271,13 +279,16 @@ Produced produce(redis::Connection& redis, const Keys& keys, streamlab::CsvReade
     ++out.rows;
     ++batch_rows;
     if (!row->ok()) {
-      dead_letter(*row, *row->error());
+      dead_letter(*row, *row->error(), "");
     } else {
       const auto ts = row->get<std::int64_t>(ts_col);
       const auto sensor = row->get<std::uint64_t>(sensor_col);
       const auto value = row->get<double>(value_col);
-      if (const auto error = streamlab::first_error(ts, sensor, value)) {
-        dead_letter(*row, *error);
+      const auto [error, column] = ts.error       ? std::pair{ts.error, "timestamp_ms"}
+                                   : sensor.error ? std::pair{sensor.error, "sensor_id"}
+                                                  : std::pair{value.error, "value"};
+      if (error) {
+        dead_letter(*row, *error, column);
       } else {
         redis::Command xadd{"XADD", keys.stream};
         if (settings.maxlen) xadd.insert(xadd.end(), {"MAXLEN", std::to_string(*settings.maxlen)});
@@ -498,6 +509,7 @@ class Consumer {
 struct Report {
   std::uint64_t rows = 0, valid = 0;
   std::array<std::uint64_t, streamlab::row_error_count> rejected{};
+  std::map<std::string, std::uint64_t> rejected_as;  // by reason and column: `not_a_number(value)`
   std::map<std::uint64_t, OnlineStats> sensors;
   std::map<std::string, ConsumerState> consumers;  // by name
 
@@ -525,26 +537,48 @@ Report make_report(redis::Connection& redis, const Keys& keys, const std::string
     if (const auto* n = producer.field(fmt::format("rejected:{}", streamlab::row_error_name(e))))
       report.rejected[streamlab::row_error_index(e)] = static_cast<std::uint64_t>(n->integer());
   }
+  const auto& fields = producer.elements();
+  for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+    if (fields[i].text().starts_with("rejected_as:"))
+      report.rejected_as[fields[i].text().substr(12)] = static_cast<std::uint64_t>(fields[i + 1].integer());
+  }
   const redis::Reply names = redis.command({"SMEMBERS", keys.consumers(group)});
   for (const redis::Reply& name : names.elements())
     report.consumers[name.text()] = load_state(redis, keys.partial(group, name.text()));
   for (const auto& [name, consumer] : report.consumers) {
     for (const auto& [id, stats] : consumer.sensors) report.sensors[id].merge(stats);
-    for (std::size_t i = 0; i < streamlab::row_error_count; ++i) report.rejected[i] += consumer.rejected[i];
+    for (RowError e : streamlab::all_row_errors) {
+      const auto n = consumer.rejected[streamlab::row_error_index(e)];
+      report.rejected[streamlab::row_error_index(e)] += n;
+      if (n > 0) report.rejected_as[std::string(streamlab::row_error_name(e))] += n;  // a malformed entry
+    }
   }
   return report;
 }
 //! [merge]
 
-// Lesson 09's summary schema: counts, rejections by reason, per-sensor count, mean, sample
-// variance, min and max (lesson 09's per-sensor anomalies come from its model, not computed here).
+// Lesson 09's summary schema: status, counts, rejections by reason and column (those that occurred,
+// in RowError's order, then by column), per-sensor count, mean, sample variance, min and max (lesson
+// 09's timings are its own run's, and its per-sensor anomalies come from its model: not here).
 std::string summary_json(const Report& r) {
   const auto number = [](double x) { return std::isfinite(x) ? fmt::format("{}", x) : std::string("null"); };
-  std::string out = fmt::format("{{\"rows_read\": {}, \"rows_valid\": {}, \"rejected\": {{", r.rows, r.valid);
+  std::string out = fmt::format(
+      "{{\"status\": \"complete\", \"rows_read\": {}, \"rows_valid\": {}, \"rows_written\": {}, \"rejected\": {{",
+      r.rows, r.valid, r.counted());
+  auto order = [](const std::string& label) {  // (the reason's place in RowError, the column)
+    const std::size_t open = label.find('(');
+    const std::string_view reason = std::string_view(label).substr(0, open);
+    std::size_t index = streamlab::row_error_count;
+    for (RowError e : streamlab::all_row_errors)
+      if (streamlab::row_error_name(e) == reason) index = streamlab::row_error_index(e);
+    return std::pair{index, open == std::string::npos ? std::string() : label.substr(open)};
+  };
+  std::vector<std::pair<std::string, std::uint64_t>> labels(r.rejected_as.begin(), r.rejected_as.end());
+  std::sort(labels.begin(), labels.end(),
+            [&](const auto& a, const auto& b) { return order(a.first) < order(b.first); });
   bool first = true;
-  for (RowError e : streamlab::all_row_errors) {
-    out += fmt::format("{}\"{}\": {}", first ? "" : ", ", streamlab::row_error_name(e),
-                       r.rejected[streamlab::row_error_index(e)]);
+  for (const auto& [label, n] : labels) {
+    out += fmt::format("{}\"{}\": {}", first ? "" : ", ", label, n);
     first = false;
   }
   out += "}, \"sensors\": {";
@@ -742,7 +776,7 @@ Replay replay_crash(redis::Connection& redis, const Keys& keys, const Options& o
       const std::string& name = settings[i].name;
       const redis::Reply read =
           redis.command({"XREADGROUP", "GROUP", group, name, "COUNT", count, "STREAMS", keys.stream, ">"});
-      if (!read.is_nil()) {
+      if (!read.is_nil() && !read[0][1].elements().empty()) {  // (nil, or no entries: nothing new)
         const std::vector<redis::Reply>& entries = read[0][1].elements();
         if (std::any_of(entries.begin(), entries.end(),
                         [&](const redis::Reply& e) { return parse_entry(e).line == crash_line; })) {
@@ -755,16 +789,17 @@ Replay replay_crash(redis::Connection& redis, const Keys& keys, const Options& o
         }
         continue;
       }
-      // Nothing new to read: take over what the killed consumer left, once it has been idle long enough.
+      // Nothing new to read: take over all that the killed consumer left, once it has been idle long
+      // enough. (One XAUTOCLAIM may take only part of the batch: the server timed each entry's delivery
+      // on its own, so on a busy machine the first of them cross the idle limit a little earlier.)
       while (!stopping() && redis.command({"XPENDING", keys.stream, group})[0].integer() > 0) {
         check_time();
         const redis::Reply claimed = redis.command(
             {"XAUTOCLAIM", keys.stream, group, name, std::to_string(options.claim_idle_ms), "0-0", "COUNT", count});
         if (!claimed[1].elements().empty()) {
           consumers[i].process(claimed[1].elements(), true);
-          replay.reclaimer = name;
-          replay.reclaim_round = round;
-          break;
+          if (replay.reclaimer.empty()) replay.reclaimer = name, replay.reclaim_round = round;
+          continue;
         }
         std::this_thread::sleep_for(5ms);
       }

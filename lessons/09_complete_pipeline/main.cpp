@@ -364,7 +364,7 @@ int run(const CLI::App& app, const Options& o) {
       "5. Handle backpressure gracefully (lesson 08: bounded queues)\n"
       "6. Use appropriate buffer sizes (lesson 08; here: --queue-capacity, --batch-size)\n"
       "7. Consider parallelism carefully (lesson 05; here: --workers, partitioned by sensor)\n");
-  streamlab::next_lesson("your own data — 09_complete_pipeline --input FILE --output FILE");
+  streamlab::next_lesson("10_beyond_one_machine");
   return 0;
 }
 

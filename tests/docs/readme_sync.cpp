@@ -14,7 +14,7 @@
 // holds a {{pattern}}), when Doxygen-only syntax is left in it (\snippet, \verbinclude, {#anchor}),
 // or when "## Try this" is not a numbered list of at least two items, item K having a function
 // experiment_K in tests/experiments/NN_name.sh whose body uses every --option the item names. A
-// "## Predict first" section (optional) is checked the same way against predict_K, needs at least
+// "## Predict first" section (every lesson has one) is checked the same way against predict_K, needs at least
 // one question, and folds each answer under a <details> tag.
 // Exit status 2: bad usage or an unreadable file.
 #include "../golden/golden_match.hpp"
@@ -322,7 +322,7 @@ bool check(const Lesson& lesson) {
   }
   if (!has_snippet) report.add("no code excerpt (`<!-- snippet: NAME -->` before a fenced block)");
   check_output(lesson, lines, report);
-  check_numbered_list(lesson, lines, {"Predict first", "predict", 1, false, true}, report);
+  check_numbered_list(lesson, lines, {"Predict first", "predict", 1, true, true}, report);
   check_numbered_list(lesson, lines, {"Try this", "experiment", 2, true, false}, report);
   return report.print();
 }

@@ -156,3 +156,17 @@ experiment_5() {
   expect_status 0
   [ -e "$PWD/scored.csv" ] || fail "no scored.csv with --max-reject-rate 0.01"
 }
+
+# Predict first, 1: `--workers 4 --output four.csv` writes the same file as `--workers 1 --output
+# one.csv`, byte for byte; only the thread count and the workers named in Process change.
+predict_1() {
+  run --workers 1 --output one.csv
+  expect_status 0
+  expect_line "What each stage did here (4 threads, joined by bounded queues):"
+  run --workers 4 --output four.csv
+  expect_status 0
+  expect_line "What each stage did here (7 threads, joined by bounded queues):"
+  expect_line "6. Process: 199,594 readings scored by 16 online models on 4 workers"
+  cmp -s one.csv four.csv || fail "four.csv differs from one.csv"
+  expect_eq "$(wc -l <four.csv)" 199595 "lines in four.csv"
+}

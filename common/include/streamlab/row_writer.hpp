@@ -32,7 +32,7 @@ namespace streamlab {
 /// streamlab::RowWriter rows;
 /// for (const Reading& r : batch) {
 ///   rows.integer(r.line).text(r.sensor).shortest(r.value).fixed(r.zscore, 4);
-///   rows.end_row();                                  // "17,temp-1,23.5,0.1234\n"
+///   rows.end_row();                                  // 17,temp-1,23.5,0.1234 and a line end
 /// }
 /// file.write(rows.text());
 /// rows.clear();                                      // memory kept for the next batch

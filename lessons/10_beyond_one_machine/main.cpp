@@ -54,7 +54,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace redis = streamlab::redis;
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
+using MonotonicClock = std::chrono::steady_clock;  // timeouts and rates (not streamlab::Clock, the injectable one)
 using streamlab::OnlineStats;
 using streamlab::RowError;
 
@@ -231,7 +231,7 @@ std::int64_t backlog(redis::Connection& redis, const std::string& stream, const 
 // dead letter with its line and reason, as in lesson 09; the good rows go on.
 Produced produce(redis::Connection& redis, const Keys& keys, streamlab::CsvReader& reader,
                  const ProduceSettings& settings) {
-  const auto start = Clock::now();
+  const auto start = MonotonicClock::now();
   const std::size_t ts_col = reader.require_column("timestamp_ms");
   const std::size_t sensor_col = reader.require_column("sensor_id");
   const std::size_t value_col = reader.require_column("value");
@@ -242,9 +242,9 @@ Produced produce(redis::Connection& redis, const Keys& keys, streamlab::CsvReade
   std::map<std::string, std::uint64_t> batch_labels;  // by reason and column, as lesson 09 counts them
   auto send = [&] {
     if (settings.pace_group) {  // backpressure: wait for the consumers rather than outrun them
-      const auto waited_from = Clock::now();
+      const auto waited_from = MonotonicClock::now();
       while (backlog(redis, keys.stream, *settings.pace_group) > settings.pace_limit && !stopping()) {
-        if (Clock::now() - waited_from > 60s)
+        if (MonotonicClock::now() - waited_from > 60s)
           throw std::runtime_error("the consumers took no entries for 60 s: are they running?");
         ++out.waits;
         std::this_thread::sleep_for(2ms);
@@ -310,7 +310,7 @@ Produced produce(redis::Connection& redis, const Keys& keys, streamlab::CsvReade
     }
   }
   if (batch_rows > 0) send();
-  out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  out.seconds = std::chrono::duration<double>(MonotonicClock::now() - start).count();
   return out;
 }
 //! [produce]
@@ -402,16 +402,16 @@ class Consumer {
   // new ones (XREADGROUP ... BLOCK: the server holds the call until entries come or the block
   // time ends, so an idle consumer costs nothing); process the batch, then commit it.
   void run() {
-    auto last_claim = Clock::now() - std::chrono::milliseconds(options_.claim_idle_ms);
-    auto last_read = Clock::now();
+    auto last_claim = MonotonicClock::now() - std::chrono::milliseconds(options_.claim_idle_ms);
+    auto last_read = MonotonicClock::now();
     const auto count = std::to_string(options_.batch);
     while (!stopping()) {
       std::vector<redis::Reply> entries;
       bool redelivery = false;
-      if (Clock::now() - last_claim >= std::chrono::milliseconds(options_.claim_idle_ms) / 4) {
+      if (MonotonicClock::now() - last_claim >= std::chrono::milliseconds(options_.claim_idle_ms) / 4) {
         const redis::Reply claimed = redis_.command({"XAUTOCLAIM", keys_.stream, options_.group, options_.name,
                                                      std::to_string(options_.claim_idle_ms), "0-0", "COUNT", count});
-        last_claim = Clock::now();
+        last_claim = MonotonicClock::now();
         entries = claimed[1].elements();
         redelivery = !entries.empty();
       }
@@ -422,12 +422,13 @@ class Consumer {
         if (!read.is_nil()) entries = read[0][1].elements();
       }
       if (entries.empty()) {
-        if (options_.idle_exit_ms > 0 && Clock::now() - last_read >= std::chrono::milliseconds(options_.idle_exit_ms) &&
+        if (options_.idle_exit_ms > 0 &&
+            MonotonicClock::now() - last_read >= std::chrono::milliseconds(options_.idle_exit_ms) &&
             group_pending() == 0)
           return;
         continue;
       }
-      last_read = Clock::now();
+      last_read = MonotonicClock::now();
       if (options_.work_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(options_.work_ms));
       process(entries, redelivery);
     }
@@ -673,7 +674,7 @@ void run_until_drained(redis::Connection& redis, std::vector<Child>& children,
       if (!c.done && ::waitpid(c.pid, &c.status, WNOHANG) == c.pid) c.done = true;
     }
   };
-  const auto progress_at = Clock::now();  // a bound: a bug shows as an error, not a hang
+  const auto progress_at = MonotonicClock::now();  // a bound: a bug shows as an error, not a hang
   for (;;) {
     reap();
     if (stopping()) break;
@@ -686,7 +687,7 @@ void run_until_drained(redis::Connection& redis, std::vector<Child>& children,
     }
     if (std::all_of(children.begin(), children.end(), [](const Child& c) { return c.done; }))
       throw std::runtime_error("every consumer stopped before the stream was read");
-    if (Clock::now() - progress_at > 60s) throw std::runtime_error("the consumers did not finish within 60 s");
+    if (MonotonicClock::now() - progress_at > 60s) throw std::runtime_error("the consumers did not finish within 60 s");
     std::this_thread::sleep_for(5ms);
   }
   for (Child& c : children) {
@@ -694,9 +695,9 @@ void run_until_drained(redis::Connection& redis, std::vector<Child>& children,
   }
   // A consumer ends its current call (at most a BLOCK of 100 ms) and exits; one that does not
   // within 5 s is killed, and Children's destructor reaps it.
-  const auto stop_at = Clock::now();
+  const auto stop_at = MonotonicClock::now();
   while (std::any_of(children.begin(), children.end(), [](const Child& c) { return !c.done; }) &&
-         Clock::now() - stop_at < 5s) {
+         MonotonicClock::now() - stop_at < 5s) {
     reap();
     std::this_thread::sleep_for(2ms);
   }
@@ -765,9 +766,9 @@ Replay replay_crash(redis::Connection& redis, const Keys& keys, const Options& o
     replay.backlog.push_back(static_cast<double>(backlog(redis, keys.stream, group)));
     replay.stuck.push_back(static_cast<double>(stuck));
   };
-  const auto started = Clock::now();  // a bound: a bug shows as an error, not a hang
+  const auto started = MonotonicClock::now();  // a bound: a bug shows as an error, not a hang
   const auto check_time = [&] {
-    if (Clock::now() - started > 60s) throw std::runtime_error("the replay did not finish within 60 s");
+    if (MonotonicClock::now() - started > 60s) throw std::runtime_error("the replay did not finish within 60 s");
   };
   record();
   for (std::size_t round = 1; replay.backlog.back() > 0 && !stopping(); ++round) {

@@ -38,6 +38,7 @@ function(streamlab_add_lesson name)
     add_test(NAME sweep.${name} COMMAND "${PROJECT_SOURCE_DIR}/tests/sweep/sweep.sh" $<TARGET_FILE:${name}>)
     set_tests_properties(sweep.${name} PROPERTIES LABELS sweep TIMEOUT 900)
     streamlab_add_experiments(${name})
+    streamlab_add_faults(${name})
   endif()
 endfunction()
 
@@ -63,24 +64,58 @@ function(streamlab_add_experiments name)
   endforeach()
 endfunction()
 
+# streamlab_add_faults(NN_name): each function `fault_NAME` in tests/faults/NN_name.sh becomes the test
+# faults.NN.NAME (label "faults"): one fault injected into the lesson (a full disk, a device node as
+# the output, a signal, ...) and what must happen checked: its exit status, its one-line error, the
+# files written and the files left behind. Same harness and helpers as the experiments (lib.sh).
+function(streamlab_add_faults name)
+  set(script "${PROJECT_SOURCE_DIR}/tests/faults/${name}.sh")
+  if(NOT EXISTS "${script}")
+    return()
+  endif()
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${script}")
+  string(SUBSTRING ${name} 0 2 number)
+  file(STRINGS "${script}" functions REGEX "^fault_[a-z0-9_]+\\(\\)")
+  foreach(line IN LISTS functions)
+    string(REGEX MATCH "^fault_([a-z0-9_]+)" function "${line}")
+    set(fault ${CMAKE_MATCH_1})
+    add_test(NAME faults.${number}.${fault}
+             COMMAND "${PROJECT_SOURCE_DIR}/tests/experiments/run_experiment.sh" $<TARGET_FILE:child_rss>
+                     $<TARGET_FILE:${name}> "${script}" ${function})
+    set_tests_properties(faults.${number}.${fault} PROPERTIES LABELS faults TIMEOUT 300)
+  endforeach()
+endfunction()
+
 # streamlab_add_unit_test(tests/unit/test_NAME.cpp [libraries...]): one Catch2 executable per file,
 # linked with streamlab::common, {fmt} and the libraries given, its test cases registered with CTest
 # as unit.NAME.<case> (label "unit"). A case tagged [slow] gets the label "slow" instead: it still
-# runs with every test (scripts/test), but not in the sanitizer and clang runs, which pick labels.
+# runs with every test (scripts/test), but not in the sanitizer and clang runs, which pick labels. A
+# case tagged [faults] gets the labels "unit" and "faults".
 function(streamlab_add_unit_test source)
   get_filename_component(stem ${source} NAME_WE)
   string(REGEX REPLACE "^test_" "" concept ${stem})
   add_executable(${stem} ${source})
   target_link_libraries(${stem} PRIVATE streamlab_catch_main streamlab::common ${STREAMLAB_FMT} ${ARGN})
   streamlab_target_defaults(${stem})
-  # Read when CMake configures: a file that gains its first [slow] case needs a re-configure.
+  # Read when CMake configures: a file that gains its first [slow] or [faults] case needs a re-configure.
+  # A case tagged [faults] (a fault injected into library code) is also run by `ctest -L faults`.
   file(READ ${source} text)
   string(FIND "${text}" "[slow]" slow_case)
-  if(slow_case EQUAL -1)
+  string(FIND "${text}" "[faults]" fault_case)
+  set(rest "")
+  if(NOT slow_case EQUAL -1)
+    string(APPEND rest "~[slow]")
+    catch_discover_tests(${stem} TEST_SPEC "[slow]" TEST_PREFIX "unit.${concept}." PROPERTIES LABELS slow TIMEOUT 600)
+  endif()
+  if(NOT fault_case EQUAL -1)
+    string(APPEND rest "~[faults]")
+    catch_discover_tests(${stem} TEST_SPEC "[faults]~[slow]" TEST_PREFIX "unit.${concept}."
+                         PROPERTIES LABELS "unit;faults" TIMEOUT 300)
+  endif()
+  if(rest STREQUAL "")
     catch_discover_tests(${stem} TEST_PREFIX "unit.${concept}." PROPERTIES LABELS unit TIMEOUT 300)
   else()
-    catch_discover_tests(${stem} TEST_SPEC "~[slow]" TEST_PREFIX "unit.${concept}." PROPERTIES LABELS unit TIMEOUT 300)
-    catch_discover_tests(${stem} TEST_SPEC "[slow]" TEST_PREFIX "unit.${concept}." PROPERTIES LABELS slow TIMEOUT 600)
+    catch_discover_tests(${stem} TEST_SPEC "${rest}" TEST_PREFIX "unit.${concept}." PROPERTIES LABELS unit TIMEOUT 300)
   endif()
 endfunction()
 

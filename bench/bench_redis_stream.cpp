@@ -1,7 +1,10 @@
-// Lesson 10 over a private redis-server (unix socket): XADD one per round trip against pipelined
-// batches; XREADGROUP COUNT 1 against COUNT 100; and the lesson's own consumers end to end, with
-// 1, 2 and 4 consumer processes. Times are wall-clock (UseRealTime): the client mostly waits for
-// the server, so its CPU time would flatter it.
+// Lesson 10 over a private redis-server: XADD one per round trip against pipelined batches;
+// XREADGROUP COUNT 1 against COUNT 100; and the lesson's own consumers end to end, with 1, 2 and 4
+// consumer processes. The round-trip benchmarks run twice: over a unix socket (`unix`), and over
+// TCP on 127.0.0.1 (`tcp`, a port picked at run time), the network stack a client on another machine
+// goes through; a batch saves one round trip per command, so the longer the round trip the more
+// pipelining pays. Times are wall-clock (UseRealTime): the client mostly waits for the server, so
+// its CPU time would flatter it.
 #include "streamlab/redis.hpp"
 
 #include <benchmark/benchmark.h>
@@ -20,11 +23,14 @@ namespace {
 
 namespace redis = streamlab::redis;
 
-// One server for the whole program, started on first use and stopped at exit.
+// One server of each kind for the whole program, started on first use and stopped at exit.
+template <redis::Listen link = redis::Listen::unix_socket>
 redis::LocalServer& server() {
-  static redis::LocalServer instance;
+  static redis::LocalServer instance{std::chrono::milliseconds{5000}, link};
   return instance;
 }
+constexpr auto unix_socket = redis::Listen::unix_socket;
+constexpr auto tcp_loopback = redis::Listen::tcp_loopback;
 
 redis::Command xadd(const std::string& stream, int i) {
   return {"XADD",   stream,
@@ -37,18 +43,21 @@ redis::Command xadd(const std::string& stream, int i) {
 }
 
 // One XADD, one round trip: the client waits for each reply before it sends the next command.
+template <redis::Listen link>
 void xadd_one_per_round_trip(benchmark::State& state) {
-  redis::Connection r{server().address()};
+  redis::Connection r{server<link>().address()};
   r.command({"DEL", "bench:one"});
   int i = 0;
   for (auto _ : state) benchmark::DoNotOptimize(r.command(xadd("bench:one", i++)));
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(xadd_one_per_round_trip)->UseRealTime();
+BENCHMARK_TEMPLATE(xadd_one_per_round_trip, unix_socket)->UseRealTime();
+BENCHMARK_TEMPLATE(xadd_one_per_round_trip, tcp_loopback)->UseRealTime();
 
 // N XADDs written at once, then N replies read: one round trip for the batch (lesson 02's batching).
+template <redis::Listen link>
 void xadd_pipelined(benchmark::State& state) {
-  redis::Connection r{server().address()};
+  redis::Connection r{server<link>().address()};
   r.command({"DEL", "bench:pipelined"});
   const int n = static_cast<int>(state.range(0));
   std::vector<redis::Command> batch;
@@ -60,12 +69,14 @@ void xadd_pipelined(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * n);
 }
-BENCHMARK(xadd_pipelined)->Arg(100)->Arg(1000)->UseRealTime();
+BENCHMARK_TEMPLATE(xadd_pipelined, unix_socket)->Arg(100)->Arg(1000)->UseRealTime();
+BENCHMARK_TEMPLATE(xadd_pipelined, tcp_loopback)->Arg(100)->Arg(1000)->UseRealTime();
 
 // XREADGROUP COUNT n (NOACK: nothing left pending) over a stream of 100,000 entries, read again
 // from the start when it runs out.
+template <redis::Listen link>
 void xreadgroup_count(benchmark::State& state) {
-  redis::Connection r{server().address()};
+  redis::Connection r{server<link>().address()};
   const std::string stream = "bench:read";
   if (r.command({"EXISTS", stream}).integer() == 0) {
     std::vector<redis::Command> batch;
@@ -91,7 +102,8 @@ void xreadgroup_count(benchmark::State& state) {
   }
   state.SetItemsProcessed(entries);
 }
-BENCHMARK(xreadgroup_count)->Arg(1)->Arg(100)->UseRealTime();
+BENCHMARK_TEMPLATE(xreadgroup_count, unix_socket)->Arg(1)->Arg(100)->UseRealTime();
+BENCHMARK_TEMPLATE(xreadgroup_count, tcp_loopback)->Arg(1)->Arg(100)->UseRealTime();
 
 // The lesson end to end: 20,000 readings in a stream, then N `consume` processes of the lesson
 // (batches of 100, each committed with its XACK in one MULTI/EXEC), timed from their start until

@@ -207,6 +207,25 @@ TEST_CASE("LocalServer: a private server on a unix socket, gone with its folder 
   CHECK(errno == ESRCH);
 }
 
+TEST_CASE("LocalServer on TCP: 127.0.0.1 on a port picked at run time, two at once never clash") {
+  pid_t pid = -1;
+  {
+    LocalServer a{std::chrono::milliseconds{5000}, streamlab::redis::Listen::tcp_loopback};
+    LocalServer b{std::chrono::milliseconds{5000}, streamlab::redis::Listen::tcp_loopback};
+    REQUIRE(a.address().unix.empty());
+    CHECK(a.address().host == "127.0.0.1");
+    CHECK(a.address().port > 0);
+    CHECK(a.address().port != b.address().port);
+    CHECK(a.address().url() == fmt::format("redis://127.0.0.1:{}", a.address().port));
+    pid = a.pid();
+    Connection redis{Address::parse(a.address().url())};
+    CHECK(redis.command({"CONFIG", "GET", "port"})[1].text() == std::to_string(a.address().port));
+    CHECK(redis.command({"CONFIG", "GET", "bind"})[1].text() == "127.0.0.1");  // loopback only
+  }
+  CHECK(::kill(pid, 0) == -1);  // stopped and reaped
+  CHECK(errno == ESRCH);
+}
+
 TEST_CASE("a server that dies mid-run: the next command is an Error, not a hang") {
   LocalServer server;
   Connection redis{server.address(), Options{1000ms, 1000ms}};

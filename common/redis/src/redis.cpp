@@ -5,8 +5,11 @@
 #include <fmt/core.h>
 #include <hiredis/hiredis.h>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -332,7 +335,28 @@ struct LocalServer::Folder {
   TempDir dir{"redis"};
 };
 
-LocalServer::LocalServer(std::chrono::milliseconds startup_timeout) {
+namespace {
+
+// A TCP port of 127.0.0.1 that is free now: the kernel picks it for a socket bound to port 0. Another
+// program may take it before the server binds it; start() then says so and the caller tries again.
+int free_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw Error(fmt::format("cannot pick a TCP port: socket failed ({})", std::strerror(errno)), false);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), size) == 0 &&
+                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0;
+  const int error = errno;
+  ::close(fd);
+  if (!ok) throw Error(fmt::format("cannot pick a TCP port: {}", std::strerror(error)), false);
+  return ntohs(address.sin_port);
+}
+
+}  // namespace
+
+LocalServer::LocalServer(std::chrono::milliseconds startup_timeout, Listen listen) {
   const auto program = find_on_path("redis-server");
   if (!program) {
     throw Error(
@@ -341,17 +365,32 @@ LocalServer::LocalServer(std::chrono::milliseconds startup_timeout) {
         false);
   }
   folder_ = std::make_unique<Folder>();
+  if (listen == Listen::unix_socket) {
+    address_.unix = folder_->dir.path() / "redis.sock";
+    address_.host.clear();
+    start(*program, startup_timeout);
+    return;
+  }
+  for (int attempt = 0;; ++attempt) {  // a port picked may be taken before the server binds it
+    address_.host = "127.0.0.1";
+    address_.port = free_loopback_port();
+    if (start(*program, startup_timeout)) return;
+    if (attempt == 4) throw Error("redis-server could not bind a free TCP port in 5 attempts", false);
+  }
+}
+
+bool LocalServer::start(const std::string& program, std::chrono::milliseconds startup_timeout) {
   const std::filesystem::path& dir = folder_->dir.path();
-  address_.unix = dir / "redis.sock";
-  address_.host.clear();
-  const std::string socket = address_.unix.string();
-  const std::string dir_text = dir.string();
   const std::string log = (dir / "redis.log").string();
+  std::vector<std::string> words = {program,        "--dir",       dir.string(), "--save", "",
+                                    "--appendonly", "no",          "--logfile",  log,      "--loglevel",
+                                    "warning",      "--daemonize", "no"};
+  if (address_.unix.empty()) {
+    words.insert(words.end(), {"--port", std::to_string(address_.port), "--bind", address_.host});
+  } else {
+    words.insert(words.end(), {"--port", "0", "--unixsocket", address_.unix.string(), "--unixsocketperm", "700"});
+  }
   // Everything the child needs is made before fork(): after it, only async-signal-safe calls.
-  std::vector<std::string> words = {*program, "--port",    "0",      "--unixsocket", socket,    "--unixsocketperm",
-                                    "700",    "--dir",     dir_text, "--save",       "",        "--appendonly",
-                                    "no",     "--logfile", log,      "--loglevel",   "warning", "--daemonize",
-                                    "no"};
   std::vector<char*> argv;
   for (std::string& word : words) argv.push_back(word.data());
   argv.push_back(nullptr);
@@ -379,11 +418,12 @@ LocalServer::LocalServer(std::chrono::milliseconds startup_timeout) {
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
       const std::string why = last_line(dir / "redis.log");
+      if (address_.unix.empty() && why.find("already in use") != std::string::npos) return false;
       throw Error(fmt::format("redis-server stopped at startup{}{}", why.empty() ? "" : ": ", why), false);
     }
     try {
       Connection probe{address_, Options{std::chrono::milliseconds{200}, std::chrono::milliseconds{1000}}};
-      if (probe.command({"PING"}).text() == "PONG") return;
+      if (probe.command({"PING"}).text() == "PONG") return true;
     } catch (const std::exception&) {
       // not listening yet
     }

@@ -170,8 +170,14 @@ class Connection {
   redisContext* context_ = nullptr;
 };
 
+/// How a LocalServer listens: on a unix socket in its folder (the default: no port to clash with), or
+/// on TCP at 127.0.0.1, on a free port the kernel picks when it starts — a real network stack, as
+/// a client on another machine meets it (bench_redis_stream measures both).
+enum class Listen { unix_socket, tcp_loopback };
+
 /// A private redis-server for one program or test run: it listens on a unix socket in a fresh
-/// temporary folder (no TCP port, so it cannot clash with another server), keeps nothing on disk
+/// temporary folder (no TCP port, so it cannot clash with another server) or, if asked, on a TCP
+/// port of 127.0.0.1 chosen at run time (never a fixed one), keeps nothing on disk
 /// (no RDB snapshot, no AOF), and runs in its own process group, so a Ctrl-C at the terminal
 /// reaches the program, which then stops the server itself. If the program is killed outright,
 /// the server is killed too (Linux's parent-death signal).
@@ -188,13 +194,14 @@ class LocalServer {
  public:
   /// Starts `redis-server` (found on PATH); throws Error if it is not installed (naming the
   /// package) or does not answer within `startup_timeout`.
-  explicit LocalServer(std::chrono::milliseconds startup_timeout = std::chrono::milliseconds{5000});
+  explicit LocalServer(std::chrono::milliseconds startup_timeout = std::chrono::milliseconds{5000},
+                       Listen listen = Listen::unix_socket);
   /// Stops the server and removes its folder.
   ~LocalServer();
   LocalServer(const LocalServer&) = delete;
   LocalServer& operator=(const LocalServer&) = delete;
 
-  /// Its address (`unix://…/redis.sock`).
+  /// Its address (`unix://…/redis.sock`, or `redis://127.0.0.1:PORT` for Listen::tcp_loopback).
   const Address& address() const noexcept { return address_; }
   /// The server's process id (-1 once stopped).
   pid_t pid() const noexcept { return pid_; }
@@ -205,6 +212,8 @@ class LocalServer {
 
  private:
   struct Folder;
+  bool start(const std::string& program, std::chrono::milliseconds startup_timeout);  // false: port taken
+
   std::unique_ptr<Folder> folder_;
   Address address_;
   pid_t pid_ = -1;

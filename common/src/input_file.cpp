@@ -1,5 +1,7 @@
 #include "streamlab/input_file.hpp"
 
+#include "streamlab/interrupt.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -70,6 +72,10 @@ BufferedInput BufferedInput::from_string(std::string_view text, std::size_t capa
 std::size_t BufferedInput::read_input(char* into, std::size_t size) {
   std::size_t n = 0;
   if (fd_.get() >= 0) {
+    if (!wait_for_input(fd_.get())) {  // a stop signal, and nothing to read: the input ends here
+      cut_short_ = true;
+      return 0;
+    }
     n = read_some(fd_.get(), into, size, name_);
   } else {
     n = std::min(size, text_.size());
@@ -92,6 +98,7 @@ bool BufferedInput::fill(std::size_t max_bytes) {
   const std::size_t n = read_input(buffer_.data() + end_, room);
   if (n == 0) {
     at_end_ = true;
+    if (cut_short_) begin_ = end_;  // a reader asks for more only to complete a record: drop its start
     return false;
   }
   end_ += n;

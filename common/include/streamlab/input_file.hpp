@@ -64,6 +64,10 @@ std::size_t read_some(int fd, char* buffer, std::size_t size, const std::string&
 /// (owned or borrowed, see FileDescriptor) or a string. Moves are cheap and keep the buffer, so
 /// views into it stay valid. Not thread-safe: one reader at a time.
 ///
+/// A stop signal (interrupt.hpp) ends a wait for input that has not come (a pipe, a terminal):
+/// the input ends there, at the last whole record — the bytes of one cut short are dropped, since
+/// a reader reads more only to complete a record — and cut_short() is true.
+///
 /// **Example**
 /// \code
 /// streamlab::BufferedInput input{streamlab::open_input_file("data.txt"), "data.txt", 64 * 1024};
@@ -103,6 +107,8 @@ class BufferedInput {
   bool fill(std::size_t max_bytes = static_cast<std::size_t>(-1));
   /// Whether a read has found the end of the input.
   bool at_end() const noexcept { return at_end_; }
+  /// Whether the input ended because a stop signal came while it waited for more (see above).
+  bool cut_short() const noexcept { return cut_short_; }
   /// Reads once into the buffer from offset `at` (to capacity()) and returns how many bytes came,
   /// 0 at the end of the input, leaving begin() and end() alone: for a reader that skips input it
   /// does not keep (a line too long), and then sets the range itself with reset().
@@ -127,6 +133,7 @@ class BufferedInput {
   std::size_t end_ = 0;
   std::size_t capacity_;
   bool at_end_ = false;
+  bool cut_short_ = false;
   std::uint64_t bytes_read_ = 0;
   FileDescriptor fd_;
   std::string_view text_;  // the unread part of from_string()'s text (when there is no descriptor)

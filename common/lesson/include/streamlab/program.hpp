@@ -2,6 +2,8 @@
 // files removed.
 #pragma once
 
+#include "streamlab/interrupt.hpp"
+
 #include <fmt/core.h>
 
 #include <cerrno>
@@ -23,6 +25,9 @@ inline bool stdout_closed() { return std::fflush(stdout) != 0 && errno == EPIPE;
 /// - every exception is caught here, so the stack always unwinds and destructors remove temporary
 ///   files (an uncaught exception may end a program without unwinding); an error becomes one line,
 ///   `NAME: error: what`, on stderr, and exit status 1 — a closed stdout, status 0 and no message;
+/// - a stop signal that `work` ended with streamlab::Interrupted (throw_if_interrupted(), see
+///   interrupt.hpp) is not an error: the stack unwinds, one line, `Interrupted (Ctrl-C): stopped
+///   before the end.` (or *Terminated (SIGTERM)*), goes to stdout, and the status is 130 (or 143);
 /// - stdout is flushed at the end.
 ///
 /// **Example**
@@ -39,6 +44,10 @@ int run_program(std::string_view name, Work work) {
     const int status = work();
     stdout_closed();  // flushes; a closed stdout is not an error worth a message
     return status;
+  } catch (const Interrupted& stop) {
+    if (!stdout_closed()) fmt::print("\n{}: stopped before the end.\n", stop.what());
+    stdout_closed();
+    return interrupt_exit_status();
   } catch (const std::system_error& error) {
     if (error.code().value() == EPIPE) return 0;  // stdout closed: end quietly
     fmt::print(stderr, "{}: error: {}\n", name, error.what());

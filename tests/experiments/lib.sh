@@ -86,8 +86,11 @@ calc() {
 }
 
 # compare A OP B: true when the numbers compare as OP (lt le eq ge gt), as floating point.
+# Both must be numbers: an empty or non-numeric value (a line that was not found) fails the check
+# instead of counting as 0.
 compare() {
-  awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN { a += 0; b += 0;
+  awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN { number = "^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$";
+    if (a !~ number || b !~ number) exit 1; a += 0; b += 0;
     ok = (op == "lt" && a < b) || (op == "le" && a <= b) || (op == "eq" && a == b) ||
          (op == "ge" && a >= b) || (op == "gt" && a > b); exit ok ? 0 : 1 }'
 }

@@ -13,12 +13,13 @@
 // Without --redis the lesson starts a private redis-server (a unix socket in a temporary folder,
 // no TCP port, nothing saved) and stops it on every way out. Exit status: 0 done; 1 the server
 // failed or went away (what was committed is printed); 2 bad usage, an unreachable server or an
-// unreadable input; 130 Ctrl-C (partial counts printed).
+// unreadable input; 130 Ctrl-C, 143 SIGTERM (partial counts printed).
 #include "streamlab/atomic_file.hpp"
 #include "streamlab/chart.hpp"
 #include "streamlab/cli.hpp"
 #include "streamlab/csv.hpp"
 #include "streamlab/dead_letters.hpp"
+#include "streamlab/interrupt.hpp"
 #include "streamlab/output.hpp"
 #include "streamlab/redis.hpp"
 #include "streamlab/sensor_data.hpp"
@@ -34,7 +35,6 @@
 #include <unistd.h>
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -59,7 +59,6 @@ using streamlab::OnlineStats;
 using streamlab::RowError;
 
 constexpr int exit_failed = 1;
-constexpr int exit_interrupted = 130;           // 128 + SIGINT, as shells report it
 constexpr std::size_t max_record_bytes = 4096;  // lesson 09's limit: a longer line is a bad row
 constexpr auto block_time = 100ms;              // XREADGROUP ... BLOCK: how long one read may wait
 constexpr std::int64_t retention = 5000;        // MAXLEN of the retention section's streams
@@ -81,7 +80,7 @@ struct Options {
   // consume, report
   std::string group;
   std::string name;
-  std::int64_t idle_exit_ms = 0;  // 0: until Ctrl-C
+  std::int64_t idle_exit_ms = 0;  // 0: until Ctrl-C or SIGTERM
   bool at_least_once = false;
   std::int64_t work_ms = 0;        // a slow consumer: this long per batch
   std::int64_t crash_at_line = 0;  // hidden: SIGKILL itself after reading this line, before committing
@@ -90,29 +89,6 @@ struct Options {
   std::string output;
   streamlab::ChartOptions charts;  // the demo's chart: --no-charts, --plot-data DIR
 };
-
-// ---- Ctrl-C and SIGTERM: the handler only sets a flag; every loop checks it ----
-
-std::atomic<int> stop_signal{0};
-static_assert(std::atomic<int>::is_always_lock_free);
-extern "C" void on_stop_signal(int signal) { stop_signal.store(signal, std::memory_order_relaxed); }
-bool stopping() { return stop_signal.load(std::memory_order_relaxed) != 0; }
-
-void install_stop_handlers() {
-  struct sigaction action {};
-  action.sa_handler = on_stop_signal;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESTART;
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-  // A consumer the demo started arrives with both blocked (see spawn_self): one sent before now
-  // is pending, and is handled here rather than lost.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  sigprocmask(SIG_UNBLOCK, &stop_signals, nullptr);
-}
 
 std::string with_commas(std::uint64_t n) {
   const std::string digits = std::to_string(n);
@@ -171,11 +147,9 @@ std::optional<OnlineStats> decode(std::string_view text) {
 // ---- The data: lesson 09's generated readings, as a CSV file ----
 
 // 16 sensors with rare spikes and about 1 row in 500 broken on purpose (streamlab::write_sensor_data,
-// the data of lesson 09), written whole or not at all.
-void write_readings(const fs::path& path, std::int64_t rows, std::uint64_t seed) {
-  streamlab::AtomicFile file{path};
-  streamlab::write_sensor_data(rows, seed, [&](std::string_view text) { file.write(text); });
-  file.commit();
+// the data of lesson 09), written whole or not at all: false, and no file, when Ctrl-C or SIGTERM stopped it.
+bool write_readings(const fs::path& path, std::int64_t rows, std::uint64_t seed) {
+  return streamlab::write_sensor_csv(path, rows, seed, [] { return !streamlab::interrupted(); }).complete;
 }
 
 // ---- Produce: CSV rows → XADD, pipelined in batches ----
@@ -243,7 +217,7 @@ Produced produce(redis::Connection& redis, const Keys& keys, streamlab::CsvReade
   auto send = [&] {
     if (settings.pace_group) {  // backpressure: wait for the consumers rather than outrun them
       const auto waited_from = MonotonicClock::now();
-      while (backlog(redis, keys.stream, *settings.pace_group) > settings.pace_limit && !stopping()) {
+      while (backlog(redis, keys.stream, *settings.pace_group) > settings.pace_limit && !streamlab::interrupted()) {
         if (MonotonicClock::now() - waited_from > 60s)
           throw std::runtime_error("the consumers took no entries for 60 s: are they running?");
         ++out.waits;
@@ -303,7 +277,7 @@ Produced produce(redis::Connection& redis, const Keys& keys, streamlab::CsvReade
     }
     if (batch_rows >= settings.batch) {
       send();
-      if (stopping()) {
+      if (streamlab::interrupted()) {
         out.interrupted = true;
         break;
       }
@@ -405,7 +379,7 @@ class Consumer {
     auto last_claim = MonotonicClock::now() - std::chrono::milliseconds(options_.claim_idle_ms);
     auto last_read = MonotonicClock::now();
     const auto count = std::to_string(options_.batch);
-    while (!stopping()) {
+    while (!streamlab::interrupted()) {
       std::vector<redis::Reply> entries;
       bool redelivery = false;
       if (MonotonicClock::now() - last_claim >= std::chrono::milliseconds(options_.claim_idle_ms) / 4) {
@@ -636,7 +610,7 @@ Child spawn_self(const std::vector<std::string>& args, std::string name) {
   return Child{pid, std::move(name)};
 }
 
-// Owns the demo's consumer processes: on any way out of a section (an error, Ctrl-C) the ones
+// Owns the demo's consumer processes: on any way out of a section (an error, Ctrl-C, SIGTERM) the ones
 // still running are killed and reaped before the server stops, so none is left behind and none
 // prints an error about a server that went away.
 class Children {
@@ -677,7 +651,7 @@ void run_until_drained(redis::Connection& redis, std::vector<Child>& children,
   const auto progress_at = MonotonicClock::now();  // a bound: a bug shows as an error, not a hang
   for (;;) {
     reap();
-    if (stopping()) break;
+    if (streamlab::interrupted()) break;
     bool all = true;
     for (const auto& [stream, group] : stream_groups) all = all && drained(redis, stream, group);
     if (all) break;
@@ -771,8 +745,8 @@ Replay replay_crash(redis::Connection& redis, const Keys& keys, const Options& o
     if (MonotonicClock::now() - started > 60s) throw std::runtime_error("the replay did not finish within 60 s");
   };
   record();
-  for (std::size_t round = 1; replay.backlog.back() > 0 && !stopping(); ++round) {
-    for (std::size_t i = 0; i < consumers.size() && !stopping(); ++i) {
+  for (std::size_t round = 1; replay.backlog.back() > 0 && !streamlab::interrupted(); ++round) {
+    for (std::size_t i = 0; i < consumers.size() && !streamlab::interrupted(); ++i) {
       if (!alive[i]) continue;
       const std::string& name = settings[i].name;
       const redis::Reply read =
@@ -793,7 +767,7 @@ Replay replay_crash(redis::Connection& redis, const Keys& keys, const Options& o
       // Nothing new to read: take over all that the killed consumer left, once it has been idle long
       // enough. (One XAUTOCLAIM may take only part of the batch: the server timed each entry's delivery
       // on its own, so on a busy machine the first of them cross the idle limit a little earlier.)
-      while (!stopping() && redis.command({"XPENDING", keys.stream, group})[0].integer() > 0) {
+      while (!streamlab::interrupted() && redis.command({"XPENDING", keys.stream, group})[0].integer() > 0) {
         check_time();
         const redis::Reply claimed = redis.command(
             {"XAUTOCLAIM", keys.stream, group, name, std::to_string(options.claim_idle_ms), "0-0", "COUNT", count});
@@ -1022,13 +996,14 @@ void show_closing() {
   fmt::print("checkpointed state over it, for Flink. The vocabulary is the same one used here.\n");
 }
 
-// Ctrl-C: the sections printed so far are complete; the consumers have stopped, and the server and
+// Ctrl-C or SIGTERM: the sections printed so far are complete; the consumers have stopped, and the server and
 // the temporary folder go as run_demo returns.
 int interrupted_demo() {
   fmt::print(
-      "\nInterrupted (Ctrl-C): the sections above are complete; the consumers are stopped, and the\n"
-      "private server and its folder are removed.\n");
-  return exit_interrupted;
+      "\n{}: the sections above are complete; the consumers are stopped, and the\n"
+      "private server and its folder are removed.\n",
+      streamlab::interrupt_name());
+  return streamlab::interrupt_exit_status();
 }
 
 int run_demo(const CLI::App& app, const Options& options) {
@@ -1061,9 +1036,9 @@ int run_demo(const CLI::App& app, const Options& options) {
                                                    : "the one given with --redis");
 
   const fs::path csv = temp.path() / "readings.csv";
-  write_readings(csv, options.rows, options.seed);
+  if (!write_readings(csv, options.rows, options.seed)) return interrupted_demo();
   show_produce(demo, csv);
-  if (demo.produced.interrupted || stopping()) return interrupted_demo();
+  if (demo.produced.interrupted || streamlab::interrupted()) return interrupted_demo();
 
   // Two groups read `readings` at once, each with three consumers; in each, the consumer that
   // reads the reading a quarter of the way in is killed before it commits.
@@ -1081,7 +1056,7 @@ int run_demo(const CLI::App& app, const Options& options) {
   // While they run, this process replays the crash step by step in a third group, for the chart.
   const Replay replay = replay_crash(redis, demo.readings, options, crash_line);
   run_until_drained(redis, children.list, {{"readings", "exactly-once"}, {"readings", "at-least-once"}});
-  if (stopping()) return interrupted_demo();
+  if (streamlab::interrupted()) return interrupted_demo();
   const auto& all = children.list;
   GroupRun exactly{"exactly-once", {all.begin(), all.begin() + demo_consumers}, {}};
   GroupRun at_least{"at-least-once", {all.begin() + demo_consumers, all.end()}, {}};
@@ -1105,7 +1080,7 @@ int run_demo(const CLI::App& app, const Options& options) {
     late.list.push_back(spawn_self(consume_args(options, demo.url, "retained", "group", fmt::format("consumer-{}", i)),
                                    fmt::format("consumer-{}", i)));
   run_until_drained(redis, late.list, {{"retained", "group"}});
-  if (stopping()) return interrupted_demo();
+  if (streamlab::interrupted()) return interrupted_demo();
   // Backpressure: consumers first, and a producer that waits on their backlog.
   redis.command({"XGROUP", "CREATE", "paced", "group", "0", "MKSTREAM"});
   Children live;
@@ -1120,7 +1095,7 @@ int run_demo(const CLI::App& app, const Options& options) {
   pace.pace_limit = retention / 2;
   const Produced paced = produce(redis, Keys{"paced"}, reader, pace);
   run_until_drained(redis, live.list, {{"paced", "group"}});
-  if (stopping()) return interrupted_demo();
+  if (streamlab::interrupted()) return interrupted_demo();
   show_retention(trimmed, make_report(redis, Keys{"retained"}, "group").committed(), paced,
                  make_report(redis, Keys{"paced"}, "group").committed());
   show_closing();
@@ -1155,8 +1130,8 @@ int run_produce(const CLI::App& app, const Options& options, redis::Connection& 
              with_commas(p.rows), with_commas(p.valid), options.stream, with_commas(p.bad()),
              Keys{options.stream}.dead(), reasons(p.rejected));
   if (p.interrupted) {
-    fmt::print("Interrupted (Ctrl-C): the rows above were appended; the rest were not.\n");
-    return exit_interrupted;
+    fmt::print("{}: the rows above were appended; the rest were not.\n", streamlab::interrupt_name());
+    return streamlab::interrupt_exit_status();
   }
   return 0;
 }
@@ -1182,9 +1157,9 @@ int run_consume(const Options& options, redis::Connection& redis) {
     print_counts("stopped: the server failed");
     throw;
   }
-  const int signal = stop_signal.load();
-  print_counts(signal == SIGINT ? "interrupted (Ctrl-C)" : signal == SIGTERM ? "stopped (SIGTERM)" : "idle: done");
-  return signal == SIGINT ? exit_interrupted : 0;
+  const int signal = streamlab::interrupt_signal();  // the first one: SIGINT, SIGTERM, or none
+  print_counts(signal == SIGINT ? "interrupted (Ctrl-C)" : signal == SIGTERM ? "terminated (SIGTERM)" : "idle: done");
+  return streamlab::interrupt_exit_status();  // 130, 143, or 0
 }
 
 int run_report(const CLI::App& app, const Options& options, redis::Connection& redis) {
@@ -1227,7 +1202,7 @@ int main(int argc, char** argv) {
       "With one, against any server (--redis): produce appends a CSV's readings (lesson 09's format),\n"
       "consume runs one consumer of a group, report merges the group's committed results.\n\n"
       "Exit status: 0 done; 1 the server failed or went away (what was committed is printed); 2 bad usage,\n"
-      "an unreachable server or an unreadable input; 130 interrupted by Ctrl-C (partial counts printed).");
+      "an unreachable server or an unreadable input; 130 Ctrl-C, 143 SIGTERM (partial counts printed).");
   app.fallthrough();
   app.add_option("--redis", options.redis,
                  "server URL: redis://HOST:PORT or unix:///path/to.sock (default: a private server)");
@@ -1245,7 +1220,7 @@ int main(int argc, char** argv) {
   produce_cmd->add_option("--input", options.input, "CSV file: timestamp_ms,sensor_id,value (lesson 09's)")->required();
   produce_cmd->add_option("--delimiter", options.delimiter, "field separator: one character, or \\t")
       ->capture_default_str();
-  CLI::App* consume_cmd = app.add_subcommand("consume", "run one consumer of a group until Ctrl-C");
+  CLI::App* consume_cmd = app.add_subcommand("consume", "run one consumer of a group until Ctrl-C or SIGTERM");
   consume_cmd->add_option("--group", options.group, "consumer group (made if missing)")->required();
   consume_cmd->add_option("--name", options.name, "this consumer's name in the group")->required();
   streamlab::add_count_option(*consume_cmd, "--idle-exit-ms", options.idle_exit_ms,
@@ -1265,10 +1240,16 @@ int main(int argc, char** argv) {
     return streamlab::usage_error(app, "--group needs a name");
   if (consume_cmd->parsed() && options.name.empty()) return streamlab::usage_error(app, "--name needs a name");
   if (produce_cmd->parsed() && options.input.empty()) return streamlab::usage_error(app, "--input needs a file name");
+  // Ctrl-C and SIGTERM only set a flag, streamlab::interrupted(), which every loop checks. A consumer the demo
+  // started arrives with both blocked (see spawn_self): one sent before now is pending, and is handled here.
+  streamlab::install_interrupt_flag();
   if (generate_cmd->parsed()) {
     if (options.output.empty()) return streamlab::usage_error(app, "--output needs a file name");
     try {
-      write_readings(options.output, options.rows, options.seed);
+      if (!write_readings(options.output, options.rows, options.seed)) {
+        fmt::print("{}: {} not written.\n", streamlab::interrupt_name(), options.output);
+        return streamlab::interrupt_exit_status();
+      }
     } catch (const std::exception& error) {
       return streamlab::usage_error(app, error.what());
     }
@@ -1287,7 +1268,6 @@ int main(int argc, char** argv) {
       return streamlab::usage_error(app, error.what());
     }
   }
-  install_stop_handlers();
   try {
     if (!subcommand) return run_demo(app, options);
     std::optional<redis::Connection> redis;

@@ -48,59 +48,6 @@ experiment_3() {
   expect_ge "$peak_rss_kib" "$((short_queue + 3072))" "peak RSS (KiB) with --queue-capacity 100000 vs 8192 + 3 MiB"
 }
 
-# start_in_private_tmp ARGS...: starts the lesson in the background with TMPDIR set to a fresh,
-# empty folder ($tmp); its pid is $pid. A background job of a script starts with SIGINT ignored;
-# `env --default-signal` gives the lesson the default, as in a terminal.
-start_in_private_tmp() {
-  tmp=$(mktemp -d "$PWD/tmp.XXXXXX")
-  echo "\$ TMPDIR=$tmp $(basename "$lesson") $* &" >&2
-  TMPDIR=$tmp env --default-signal=INT "$lesson" "$@" </dev/null >"$PWD/stdout.txt" 2>"$PWD/stderr.txt" &
-  pid=$!
-}
-
-# wait_for_file FOLDER GLOB [KIB]: waits until a file matching GLOB under FOLDER holds more than KIB
-# KiB (default: any data), at most 60 s; fails when the lesson ended first or the time ran out.
-wait_for_file() {
-  local tries size=+0c
-  [ -z "${3:-}" ] || size=+$3k
-  for ((tries = 0; tries < 600; ++tries)); do
-    [ -n "$(find "$1" -name "$2" -size "$size" 2>/dev/null | head -n 1)" ] && return 0
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  fail "no file $2 with data under $1 before the lesson ended or 60 s passed"
-  return 1
-}
-
-# interrupt N: sends SIGINT N times (0.1 s apart, as a person presses Ctrl-C twice), then waits for
-# the lesson to end (at most 60 s). Sets status, out and err as `run` does.
-interrupt() {
-  local i tries
-  for ((i = 0; i < $1; ++i)); do
-    ((i == 0)) || sleep 0.1
-    echo "  (Ctrl-C)" >&2
-    kill -INT "$pid" 2>/dev/null
-  done
-  for ((tries = 0; tries < 600; ++tries)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    fail "the lesson did not end within 60 s of Ctrl-C"
-    kill -KILL "$pid"
-  fi
-  wait "$pid"
-  status=$?
-  out=$(tr -d '\0' <"$PWD/stdout.txt") err=$(tr -d '\0' <"$PWD/stderr.txt")
-}
-
-# expect_tmp_empty WHEN: nothing is left in the lesson's TMPDIR.
-expect_tmp_empty() {
-  local left
-  left=$(find "$tmp" -mindepth 1 | head -n 3)
-  [ -z "$left" ] || fail "left behind in TMPDIR $1: $left"
-}
-
 # 4. `build/release/lessons/09_complete_pipeline --rows 40000000`, and Ctrl-C while it generates
 #    the data: it prints *Interrupted*, exits with 130 and leaves nothing in TMPDIR — nor with Ctrl-C
 #    twice. Checked too: Ctrl-C (twice) while it processes, with `--output`: the counts add up and

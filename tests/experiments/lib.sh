@@ -101,3 +101,79 @@ expect_le() { compare "$1" le "$2" || fail "${3:-value}: $1 is not <= $2"; }
 expect_eq() { compare "$1" eq "$2" || fail "${3:-value}: $1 is not = $2"; }
 expect_ge() { compare "$1" ge "$2" || fail "${3:-value}: $1 is not >= $2"; }
 expect_gt() { compare "$1" gt "$2" || fail "${3:-value}: $1 is not > $2"; }
+
+# --- A lesson in the background, and signals at a phase of its run (lesson 09's experiment 4, the
+# fault tests' signal sections). Reach the phase by waiting for what the lesson makes (a file, a
+# child process), never by sleeping a fixed time.
+
+# start_in_private_tmp ARGS...: starts the lesson in the background with TMPDIR set to a fresh,
+# empty folder ($tmp), stdin from $stdin_file (default /dev/null); its pid is $pid. A background
+# job of a script starts with SIGINT ignored; `env --default-signal` gives the lesson the default,
+# as in a terminal.
+start_in_private_tmp() {
+  tmp=$(mktemp -d "$PWD/tmp.XXXXXX")
+  echo "\$ TMPDIR=$tmp $(basename "$lesson") $* &" >&2
+  TMPDIR=$tmp env --default-signal=INT "$lesson" "$@" <"${stdin_file:-/dev/null}" >"$PWD/stdout.txt" 2>"$PWD/stderr.txt" &
+  pid=$!
+}
+
+# wait_until WHAT COMMAND...: waits until COMMAND succeeds (polling every 0.1 s), at most 60 s;
+# fails, naming WHAT, when the lesson ($pid) ended first or the time ran out.
+wait_until() {
+  local what=$1 tries
+  shift
+  for ((tries = 0; tries < 600; ++tries)); do
+    "$@" && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  fail "$what: not seen before the lesson ended or 60 s passed"
+  return 1
+}
+
+# wait_for_file FOLDER GLOB [KIB]: waits until a file matching GLOB under FOLDER holds more than KIB
+# KiB (default: any data), at most 60 s; fails when the lesson ended first or the time ran out.
+wait_for_file() {
+  local size=+0c
+  [ -z "${3:-}" ] || size=+$3k
+  wait_until "a file $2 with data under $1" file_there "$1" "$2" "$size"
+}
+file_there() { [ -n "$(find "$1" -name "$2" -size "$3" 2>/dev/null | head -n 1)" ]; }
+
+# send_signals SIGNAL...: sends each signal (INT, TERM, ...) in turn, 0.1 s apart (as a person
+# presses Ctrl-C twice), then waits for the lesson to end (at most 60 s; then it is killed and the
+# check fails). Sets status, out and err as `run` does.
+send_signals() {
+  local signal first=1 tries
+  for signal in "$@"; do
+    ((first)) || sleep 0.1
+    first=0
+    echo "  (SIG$signal)" >&2
+    kill -"$signal" "$pid" 2>/dev/null
+  done
+  for ((tries = 0; tries < 600; ++tries)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    fail "the lesson did not end within 60 s of SIG$*"
+    kill -KILL "$pid"
+  fi
+  wait "$pid"
+  status=$?
+  out=$(tr -d '\0' <"$PWD/stdout.txt") err=$(tr -d '\0' <"$PWD/stderr.txt")
+}
+
+# interrupt N: Ctrl-C (SIGINT) N times, as send_signals does.
+interrupt() {
+  local signals=() i
+  for ((i = 0; i < $1; ++i)); do signals+=(INT); done
+  send_signals "${signals[@]}"
+}
+
+# expect_tmp_empty WHEN: nothing is left in the lesson's TMPDIR ($tmp).
+expect_tmp_empty() {
+  local left
+  left=$(find "$tmp" -mindepth 1 | head -n 3)
+  [ -z "$left" ] || fail "left behind in TMPDIR $1: $left"
+}

@@ -61,11 +61,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // 1 MiB default: allocating its buffers would make each run a hundred times slower.
   options.max_record_bytes = (knobs & 8u) != 0 ? 8192u : 8u + (knobs >> 4u) * 4u;
 
-  options.read_bytes = text.size() + 1;  // one read: the reference result
-  const auto whole = read_all(text, options);
-  options.read_bytes = 1u + (knobs >> 5u);  // tiny reads: every record crosses the buffer's end
-  const auto pieces = read_all(text, options);
-  if (whole != pieces) __builtin_trap();
+  for (const bool span : {true, false}) {  // records across lines (RFC 4180), or one record a line
+    options.records_span_lines = span;
+    options.read_bytes = text.size() + 1;  // one read: the reference result
+    const auto whole = read_all(text, options);
+    options.read_bytes = 1u + (knobs >> 5u);  // tiny reads: every record crosses the buffer's end
+    const auto pieces = read_all(text, options);
+    if (whole != pieces) __builtin_trap();
+    if (!span && whole) {
+      for (const auto& record : *whole) {
+        if (record.raw.find('\n') != std::string::npos) __builtin_trap();  // one line, at most
+      }
+    }
+  }
 
   // The chunked reader on the same input.
   try {

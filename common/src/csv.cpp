@@ -18,6 +18,23 @@ namespace {
 constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 }  // namespace
 
+std::string escape_control_bytes(std::string_view text) {
+  constexpr std::string_view hex = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte != 0x7F) {
+      out += c;
+    } else {
+      out += "\\x";
+      out += hex[byte >> 4];
+      out += hex[byte & 0xF];
+    }
+  }
+  return out;
+}
+
 namespace {
 // The options, checked: a bad one is a programming error, so it throws (std::invalid_argument).
 const CsvOptions& checked(const CsvOptions& options) {
@@ -94,10 +111,18 @@ std::optional<std::size_t> CsvReader::column(std::string_view name) const noexce
 }
 
 std::size_t CsvReader::require_column(std::string_view name) const {
-  if (auto index = column(name)) return *index;
+  if (auto index = column(name)) {
+    for (std::size_t i = *index + 1; i < header_.size(); ++i) {
+      if (header_[i] == name)
+        throw std::runtime_error(input_.name() + ": the header names column '" + escape_control_bytes(name) +
+                                 "' twice (columns " + std::to_string(*index + 1) + " and " + std::to_string(i + 1) +
+                                 ")");
+    }
+    return *index;
+  }
   std::string known;
-  for (const auto& column_name : header_) known += (known.empty() ? "" : ", ") + column_name;
-  throw std::runtime_error(input_.name() + ": no column named '" + std::string(name) +
+  for (const auto& column_name : header_) known += (known.empty() ? "" : ", ") + escape_control_bytes(column_name);
+  throw std::runtime_error(input_.name() + ": no column named '" + escape_control_bytes(name) +
                            "' (columns: " + (known.empty() ? "none" : known) + ")");
 }
 
@@ -214,16 +239,21 @@ CsvReader::Scan CsvReader::scan() {
         ++p;
         char* const content = p;
         bool doubled = false;
+        char* first_newline = nullptr;  // in this field: where its line ends, should the quote be stray
+        std::uint64_t newlines_before = inner_newlines;
+        bool nul_before = nul;
         for (;;) {
           while (p < limit && *p != '"') {
             if (*p == '\n') {
+              if (!options_.records_span_lines) break;  // the line ends the record, quote or not
+              if (first_newline == nullptr) first_newline = p, newlines_before = inner_newlines, nul_before = nul;
               ++inner_newlines;
             } else if (*p == '\0') {
               nul = true;
             }
             ++p;
           }
-          if (p == limit) break;  // still inside the quotes
+          if (p == limit || *p == '\n') break;  // still inside the quotes
           if (p + 1 == limit && !at_eof) {
             p = limit;
             break;
@@ -235,7 +265,18 @@ CsvReader::Scan CsvReader::scan() {
           }
           break;  // the closing quote
         }
-        if (p == limit) {
+        if (p == limit && first_newline != nullptr && (at_eof || capped)) {
+          // Never closed (by the end of the input or within max_record_bytes): a stray quote. The
+          // record ends where the quote's line ends, and reading goes on with the next line.
+          p = first_newline;
+          inner_newlines = newlines_before;
+          nul = nul_before;
+        }
+        if (p < limit && *p == '\n') {
+          open_quote = true;  // the line ended inside the quotes (a stray quote, or records_span_lines off)
+          field_begin = content;
+          field_end = p > content && p[-1] == '\r' ? p - 1 : p;
+        } else if (p == limit) {
           if (!at_eof) {
             need_more = true;
             break;
@@ -311,7 +352,8 @@ CsvReader::Scan CsvReader::scan() {
       return Scan::end;  // nothing left
     }
     std::size_t length = static_cast<std::size_t>(p - record);
-    if (length > 0 && record[length - 1] == '\r' && !open_quote) --length;
+    if (length > 0 && record[length - 1] == '\r' && (!open_quote || newline))
+      --length;  // inside quotes at the end: data
     record_line_ = lines_ + 1;
     lines_ += inner_newlines + 1;
     input_.consume(static_cast<std::size_t>(p - base) + (newline ? 1 : 0));

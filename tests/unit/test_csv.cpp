@@ -165,23 +165,79 @@ TEST_CASE("bad rows are values with line number and reason, and the stream goes 
   CHECK(records[5].line == 7);
   CHECK(records[6].line == 8);
   CHECK(records[6].error == RowError::unterminated_quote);
-  CHECK(records[6].raw == "\"open,9\n");
+  CHECK(records[6].raw == "\"open,9");  // a stray quote: its record ends with its line
+}
+
+TEST_CASE("records_span_lines off: a stray quote costs its own line, not the records after it") {
+  const std::string input =
+      "timestamp_ms,sensor_id,value\n"
+      "1,a,2.5\n"
+      "2,\"b,3.5\r\n"  // a stray quote, never closed
+      "3,c,4.5\n"
+      "4,\"d\",5.5\n"  // quotes closed on their line: fine
+      "5,e,\"6.5";     // open at the end of the input
+  // Spanning lines (the default, RFC 4180), the stray quote takes the next lines with it.
+  const auto spanning = read_string(input);
+  CHECK(spanning.size() < 5);
+  for (const auto& record : spanning) CHECK(record.fields != Fields{"3", "c", "4.5"});
+  for (std::size_t read_bytes : {1u, 4u, 1000u}) {
+    INFO("read_bytes = " << read_bytes);
+    const auto records = read_string(input, CsvOptions{.records_span_lines = false, .read_bytes = read_bytes});
+    REQUIRE(records.size() == 5);
+    CHECK(records[0].fields == Fields{"1", "a", "2.5"});
+    CHECK(records[1].line == 3);
+    CHECK(records[1].error == RowError::unterminated_quote);
+    CHECK(records[1].raw == "2,\"b,3.5");  // its line, without the line ending
+    CHECK(records[2] == Record{4, std::nullopt, {"3", "c", "4.5"}, "3,c,4.5"});
+    CHECK(records[3].fields == Fields{"4", "d", "5.5"});
+    CHECK(records[4].line == 6);
+    CHECK(records[4].error == RowError::unterminated_quote);
+  }
+  // A line break inside quotes is no longer part of a field: a header cannot hold one either.
+  CHECK_THROWS_WITH(CsvReader::from_string("\"a\nb\",c\n1,2\n", CsvOptions{.records_span_lines = false}),
+                    "string: line 1: bad header row (unterminated quote)");
+}
+
+TEST_CASE("records spanning lines: a quote never closed costs the line it opened on, not the rest") {
+  // Closed by nothing before the end of the input: the rows after it are read as rows.
+  std::string input = "a,b\n1,2\n3,\"x\r\n5,6\n7,8\n";
+  for (std::size_t read_bytes : {1u, 3u, 1000u}) {
+    INFO("read_bytes = " << read_bytes);
+    const auto records = read_string(input, CsvOptions{.read_bytes = read_bytes});
+    REQUIRE(records.size() == 4);
+    CHECK(records[1] == Record{3, RowError::unterminated_quote, {"3", "x"}, "3,\"x"});
+    CHECK(records[2] == Record{4, std::nullopt, {"5", "6"}, "5,6"});
+    CHECK(records[3] == Record{5, std::nullopt, {"7", "8"}, "7,8"});
+  }
+  // Not closed within max_record_bytes, with more input after: the same.
+  input = "a,b\n1,2\n3,\"x\n";
+  for (int i = 0; i < 2000; ++i) input += std::to_string(i) + ",9\n";
+  const auto records = read_string(input, CsvOptions{.max_record_bytes = 1000, .read_bytes = 64});
+  REQUIRE(records.size() == 2002);
+  CHECK(records[1].error == RowError::unterminated_quote);
+  CHECK(records[2] == Record{4, std::nullopt, {"0", "9"}, "0,9"});
+  CHECK(records.back() == Record{2003, std::nullopt, {"1999", "9"}, "1999,9"});
+  // A quoted line break that is closed is still a field's line break (RFC 4180).
+  CHECK(read_string("a,b\n1,\"x\ny\"\n")[0].fields == Fields{"1", "x\ny"});
 }
 
 TEST_CASE("a record longer than the limit is line_too_long; the rest of its line is skipped") {
   const CsvOptions options{.max_record_bytes = 16, .read_bytes = 5};
   const std::string long_line(100, 'x');
   const auto records = read_string("a,b\n1,2\n" + long_line + ",y\n3,4\n\"quoted\n" + long_line + "\n5,6\n", options);
-  REQUIRE(records.size() == 5);
+  REQUIRE(records.size() == 6);
   CHECK(records[1].line == 3);
   CHECK(records[1].error == RowError::line_too_long);
   CHECK(records[1].raw == std::string(16, 'x'));
   CHECK(records[2].fields == Fields{"3", "4"});
   CHECK(records[2].line == 4);
-  CHECK(records[3].error == RowError::line_too_long);
+  CHECK(records[3].error == RowError::unterminated_quote);  // not closed within the limit: a stray quote
   CHECK(records[3].line == 5);
-  CHECK(records[4].fields == Fields{"5", "6"});
-  CHECK(records[4].line == 7);
+  CHECK(records[3].raw == "\"quoted");
+  CHECK(records[4].error == RowError::line_too_long);
+  CHECK(records[4].line == 6);
+  CHECK(records[5].fields == Fields{"5", "6"});
+  CHECK(records[5].line == 7);
 
   // Exactly at the limit is fine, one byte more is not; the line ending does not count.
   const auto edge = read_string("a\n" + std::string(16, 'y') + "\r\n" + std::string(17, 'z') + "\n", options);
@@ -255,7 +311,7 @@ TEST_CASE("reason names are stable") {
   std::vector<std::string> names;
   for (auto error : streamlab::all_row_errors) names.emplace_back(streamlab::row_error_name(error));
   CHECK(names == Fields{"wrong_field_count", "empty_field", "not_a_number", "out_of_range", "non_finite",
-                        "unterminated_quote", "line_too_long", "nul_byte"});
+                        "unterminated_quote", "line_too_long", "nul_byte", "too_many_keys"});
   CHECK(streamlab::row_error_text(RowError::non_finite) == "NaN or infinity");
   CHECK(streamlab::row_error_index(RowError::nul_byte) == 7);
 }
@@ -296,6 +352,7 @@ TEST_CASE("random text: the eight-bytes-at-a-time path and the byte-by-byte path
         const char delimiter = ",;\t"[round % 3];
         CsvOptions options{.delimiter = delimiter,
                            .has_header = header,
+                           .records_span_lines = round % 2 == 0,
                            .max_record_bytes = max_record_bytes,
                            .read_bytes = input.size() + 1};
         std::optional<std::vector<Record>> whole, pieces;

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -28,6 +29,11 @@ struct BadRow {
   std::string text;  ///< the raw record (quotes kept, no line ending), cut to max_text_bytes
 };
 
+/// `text` safe to print on a terminal: each control byte (below 0x20, and DEL) written as `\xNN`,
+/// so that bytes from a file (a header with an escape sequence, say) show as what they are instead
+/// of moving the cursor or changing colours. Other bytes are kept as they are.
+std::string escape_control_bytes(std::string_view text);
+
 /// Settings of a CsvReader. A delimiter that is a quote, a line break or NUL, and a size of 0,
 /// make the reader's factories throw std::invalid_argument.
 struct CsvOptions {
@@ -35,6 +41,13 @@ struct CsvOptions {
   char delimiter = ',';
   /// The first record names the columns. Without a header, the first record sets the field count.
   bool has_header = true;
+  /// Whether a quoted field may hold line breaks, so that a record may span lines (RFC 4180). A
+  /// quote that is never closed — by the end of the input, or within max_record_bytes — is then
+  /// taken as stray: its record ends where the quote's line ends (an `unterminated_quote` bad row)
+  /// and reading goes on with the next line; but a stray quote closed by a later one merges the
+  /// lines between. Off, a record always ends at the end of its line, whatever its quotes: a stray
+  /// quote costs its own line only. Turn it off when no field can hold a line break (numbers, ids).
+  bool records_span_lines = true;
   /// A longer record is a `line_too_long` bad row (and the rest of its line is skipped); at least 1.
   std::size_t max_record_bytes = std::size_t{1} << 20;  // 1 MiB
   /// Bytes asked of each read(), at least 1; tests make it tiny so that records cross buffer boundaries.
@@ -74,6 +87,15 @@ class CsvRow {
     return parse_number<T>(fields_[i]);
   }
 
+  /// Field `i` as a number that must lie in [min, max]: one outside is `out_of_range` (a negative
+  /// timestamp, a reading no sensor can give), like a number too large for T.
+  template <ParsableNumber T>
+  ParseResult<T> get(std::size_t i, T min, T max = std::numeric_limits<T>::max()) const noexcept {
+    ParseResult<T> result = get<T>(i);
+    if (!result.error && !(result.value >= min && result.value <= max)) return {T{}, RowError::out_of_range};
+    return result;
+  }
+
   /// This row as a BadRow with `reason` (for a value rejected by the caller), its text capped.
   BadRow to_bad_row(RowError reason) const {
     return BadRow{line_, reason, std::string(raw_.substr(0, BadRow::max_text_bytes))};
@@ -92,8 +114,10 @@ class CsvRow {
 /// fixed buffer, so memory does not grow with the input.
 ///
 /// - RFC 4180: fields may be quoted; a quoted field may hold the delimiter, doubled quotes (`""`)
-///   and line breaks. A UTF-8 byte order mark is skipped, `\r\n` and `\n` both end a record, the
-///   last record needs no newline, blank lines are skipped.
+///   and line breaks (unless CsvOptions::records_span_lines is off: then a record is one line). A
+///   quote never closed costs the line it opened on (`unterminated_quote`), not the rest of the input. A UTF-8 byte
+///   order mark is skipped, `\r\n` and `\n` both end a record, the last record needs no newline, blank lines are
+///   skipped.
 /// - A malformed record is returned as a row with error() set, and reading goes on with the next
 ///   one; the caller counts it (CsvRow::to_bad_row). Only bad options (std::invalid_argument), I/O
 ///   errors (std::system_error) and a malformed header (std::runtime_error) throw.
@@ -133,9 +157,11 @@ class CsvReader {
   const std::vector<std::string>& header() const noexcept { return header_; }
   /// Whether no record has been found yet: true for an empty input (or one of blank lines only).
   bool empty() const noexcept { return empty_; }
-  /// The index of the column called `name`, if there is one.
+  /// The index of the first column called `name`, if there is one.
   std::optional<std::size_t> column(std::string_view name) const noexcept;
-  /// The index of the column called `name`; throws std::runtime_error listing the columns if none.
+  /// The index of the column called `name`; throws std::runtime_error listing the columns if there
+  /// is none, or naming the column if the header has it twice (which one would be meant?). Names
+  /// in messages go through escape_control_bytes().
   std::size_t require_column(std::string_view name) const;
 
   /// The next record, good or bad, or std::nullopt at the end of the input. Blocks on a pipe until

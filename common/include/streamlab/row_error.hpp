@@ -16,20 +16,22 @@ enum class RowError : std::uint8_t {
   wrong_field_count,   ///< more or fewer fields than the header
   empty_field,         ///< a field that must hold a number is empty
   not_a_number,        ///< a field that must hold a number does not
-  out_of_range,        ///< a number too large (1e400) or too small for its type, or negative where it may not be
+  out_of_range,        ///< a number too large (1e400) or small for its type, or outside its column's range
   non_finite,          ///< NaN or ±infinity
-  unterminated_quote,  ///< a quoted field still open at the end of the input
+  unterminated_quote,  ///< a quoted field still open at the end of the input (or line: records_span_lines)
   line_too_long,       ///< a record longer than its reader allows (CsvOptions::max_record_bytes; the rest is skipped)
   nul_byte,            ///< a NUL byte: binary data, not text
+  too_many_keys,       ///< a new key (a sensor id) past a limit on distinct keys (Dictionary's capacity)
 };
 
 /// How many RowError values there are: size an array of counters with it, index it with row_error_index().
-inline constexpr std::size_t row_error_count = 8;
+inline constexpr std::size_t row_error_count = 9;
 
 /// Every RowError, in declaration order (for printing counts by reason).
 inline constexpr std::array<RowError, row_error_count> all_row_errors = {
-    RowError::wrong_field_count, RowError::empty_field,        RowError::not_a_number,  RowError::out_of_range,
-    RowError::non_finite,        RowError::unterminated_quote, RowError::line_too_long, RowError::nul_byte};
+    RowError::wrong_field_count, RowError::empty_field, RowError::not_a_number,
+    RowError::out_of_range,      RowError::non_finite,  RowError::unterminated_quote,
+    RowError::line_too_long,     RowError::nul_byte,    RowError::too_many_keys};
 
 /// The position of `error` in all_row_errors, for arrays of counters.
 constexpr std::size_t row_error_index(RowError error) noexcept { return static_cast<std::size_t>(error); }
@@ -37,16 +39,16 @@ constexpr std::size_t row_error_index(RowError error) noexcept { return static_c
 /// The stable machine name of a reason, e.g. `not_a_number`.
 constexpr std::string_view row_error_name(RowError error) noexcept {
   constexpr std::array<std::string_view, row_error_count> names = {
-      "wrong_field_count", "empty_field",        "not_a_number",  "out_of_range",
-      "non_finite",        "unterminated_quote", "line_too_long", "nul_byte"};
+      "wrong_field_count",  "empty_field",   "not_a_number", "out_of_range", "non_finite",
+      "unterminated_quote", "line_too_long", "nul_byte",     "too_many_keys"};
   return names[row_error_index(error)];
 }
 
 /// A short human description of a reason, e.g. `not a number`.
 constexpr std::string_view row_error_text(RowError error) noexcept {
   constexpr std::array<std::string_view, row_error_count> texts = {
-      "wrong number of fields", "empty field",        "not a number",  "number out of range",
-      "NaN or infinity",        "unterminated quote", "line too long", "NUL byte"};
+      "wrong number of fields", "empty field",   "not a number", "number out of range",   "NaN or infinity",
+      "unterminated quote",     "line too long", "NUL byte",     "too many distinct keys"};
   return texts[row_error_index(error)];
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
@@ -198,6 +199,39 @@ TEST_CASE("a NaN poisons the mean and variance, as documented") {
   CHECK(std::isnan(s.variance()));
   CHECK(s.min() == 1.0);
   CHECK(s.max() == 3.0);
+}
+
+TEST_CASE("values near the largest double: the mean is right, a variance too large is +inf, not NaN") {
+  OnlineStats s;
+  for (double x : {1e308, 1e308, -1e308}) s.add(x);
+  CHECK(s.mean() == Approx(1e308 / 3).epsilon(1e-12));  // x − mean overflowed here: the mean was NaN
+  CHECK(s.variance() == std::numeric_limits<double>::infinity());
+  CHECK(s.min() == -1e308);
+  CHECK(s.max() == 1e308);
+  s.add(1e308);  // and the next values go on from the right mean
+  CHECK(s.mean() == Approx(0.5e308).epsilon(1e-12));
+
+  // Large values whose spread fits in a double: finite and right.
+  OnlineStats wide;
+  for (double x : {1e153, -1e153, 1e153, -1e153}) wide.add(x);
+  CHECK(wide.mean() == 0.0);
+  CHECK(wide.variance() == Approx(4e306 / 3).epsilon(1e-12));
+
+  // The same across a merge: two summaries whose means differ by more than the largest double.
+  OnlineStats high, low;
+  for (double x : {1.5e308, 1.5e308}) high.add(x);
+  low.add(-1.5e308);
+  high.merge(low);
+  CHECK(high.count() == 3);
+  CHECK(high.mean() == Approx(0.5e308).epsilon(1e-12));
+  CHECK(high.variance() == std::numeric_limits<double>::infinity());
+  CHECK(high.min() == -1.5e308);
+  OnlineStats other_way;
+  other_way.add(-1.5e308);
+  OnlineStats both_high;
+  for (double x : {1.5e308, 1.5e308}) both_high.add(x);
+  other_way.merge(both_high);
+  CHECK(other_way.mean() == Approx(0.5e308).epsilon(1e-12));
 }
 
 TEST_CASE("state() and from_state() restore statistics bit for bit, so a saved partial merges as the original") {

@@ -22,6 +22,11 @@ namespace streamlab {
 /// - **merge** (Chan, Golub & LeVeque) combines the statistics of two parts of a stream into those
 ///   of the whole, so workers can each summarise a shard and one of them adds the rest.
 ///
+/// - **Numbers at the edge**: no result overflows that fits in a double. The mean of 1e308, 1e308
+///   and −1e308 is 3.33e307 (x − mean would overflow there: such an update takes a weighted average
+///   instead); the variances are +∞ only when Σ(x − mean)² itself exceeds the largest double
+///   (values spread by more than about 1e154), an honest "too large".
+///
 /// Statistics of nothing are undefined: mean(), min() and max() are NaN when count() is 0, and
 /// variance() (the sample variance, divided by n − 1) is NaN when count() < 2. Values must be
 /// finite: one NaN or infinity makes the mean and the variances NaN for good (min and max skip a
@@ -42,6 +47,7 @@ class OnlineStats {
   void add(double x) noexcept {
     ++count_;
     const double delta = (x - mean_) - mean_low_;  // x minus the full (two-part) mean
+    if (std::isinf(delta) && std::isfinite(x)) return add_far(x);
     // A multiplication by 1/n, which does not depend on the mean, keeps the division off the chain
     // of dependent operations (bench/README.md, Online statistics).
     add_to_mean(delta * (1.0 / static_cast<double>(count_)));
@@ -61,6 +67,17 @@ class OnlineStats {
     const double n_b = static_cast<double>(other.count_);
     const double n = n_a + n_b;
     const double delta = (other.mean_ - mean_) + (other.mean_low_ - mean_low_);
+    if (std::isinf(delta) && std::isfinite(mean_) && std::isfinite(other.mean_)) {
+      // The means sit at opposite ends of the doubles (their difference overflows): a weighted
+      // average, which cannot overflow, and a spread too large for a double.
+      mean_ = mean_ * (n_a / n) + other.mean_ * (n_b / n);
+      mean_low_ = 0.0;
+      m2_ = std::numeric_limits<double>::infinity();
+      count_ += other.count_;
+      min_ = std::min(min_, other.min_);
+      max_ = std::max(max_, other.max_);
+      return;
+    }
     add_to_mean(delta * (n_b / n));
     m2_ += other.m2_ + delta * delta * (n_a * (n_b / n));
     count_ += other.count_;
@@ -112,6 +129,17 @@ class OnlineStats {
 
  private:
   static double nan() noexcept { return std::numeric_limits<double>::quiet_NaN(); }
+
+  // add() when x − mean overflows (x and the mean near opposite ends of the doubles): the new mean
+  // as a weighted average of the old one and x, which stays finite; the spread is beyond a double.
+  void add_far(double x) noexcept {
+    const double n = static_cast<double>(count_);
+    mean_ = mean_ * ((n - 1.0) / n) + x / n;
+    mean_low_ = 0.0;
+    m2_ = std::numeric_limits<double>::infinity();  // (x − mean)² is far beyond a double
+    min_ = std::min(min_, x);
+    max_ = std::max(max_, x);
+  }
 
   // mean_ + mean_low_ is the mean; TwoSum keeps mean_ the rounded value and mean_low_ the exact error.
   void add_to_mean(double increment) noexcept {

@@ -5,13 +5,15 @@
 
 namespace streamlab {
 
-Dictionary::Dictionary() : table_(64) {}
+Dictionary::Dictionary(std::size_t capacity) : table_(64), capacity_(capacity) {
+  if (capacity == 0 || capacity > max_capacity)
+    throw std::invalid_argument("Dictionary: the capacity must be between 1 and 2^32 - 1");
+}
 
 Dictionary::~Dictionary() = default;
 
 std::uint32_t Dictionary::add(std::string_view text, std::uint64_t hash, std::size_t position) {
   const std::size_t id = size_.load(std::memory_order_relaxed);  // only this thread changes it
-  if (id >= no_id) throw std::length_error("Dictionary: more than 2^32 - 1 strings");
   const std::size_t block = static_cast<std::size_t>(std::bit_width(id / first_block + 1)) - 1;
   if (!blocks_[block]) blocks_[block] = std::make_unique<std::string[]>(first_block << block);
   slot(id) = std::string(text);
@@ -31,6 +33,10 @@ void Dictionary::grow_table() {
     table[position] = entry;
   }
   table_.swap(table);
+}
+
+void Dictionary::throw_full() const {
+  throw std::length_error("Dictionary: full (" + std::to_string(capacity_) + " distinct strings)");
 }
 
 void Dictionary::throw_no_such_id(std::uint32_t id) {

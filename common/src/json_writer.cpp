@@ -5,6 +5,7 @@
 #include <cmath>
 #include <iterator>
 #include <stdexcept>
+#include <utility>
 
 namespace streamlab {
 
@@ -39,9 +40,28 @@ std::size_t utf8_sequence(std::string_view text) noexcept {
 
 }  // namespace
 
+JsonWriter::JsonWriter(std::function<void(std::string_view)> write, std::size_t piece_bytes)
+    : write_(std::move(write)), piece_bytes_(piece_bytes) {
+  if (!write_) throw std::invalid_argument("JsonWriter: no write function");
+  if (piece_bytes == 0) throw std::invalid_argument("JsonWriter: piece_bytes must be at least 1");
+}
+
+JsonWriter& JsonWriter::written() {
+  if (!write_) return *this;
+  if (open_.empty()) {
+    text_ += '\n';
+  } else if (text_.size() < piece_bytes_) {
+    return *this;
+  }
+  write_(text_);
+  text_.clear();  // its memory is kept for the next piece
+  return *this;
+}
+
 void JsonWriter::before_value() {
   if (open_.empty()) {
-    if (!text_.empty()) throw std::logic_error("JsonWriter: the document is already complete");
+    if (started_) throw std::logic_error("JsonWriter: the document is already complete");
+    started_ = true;
     return;
   }
   if (open_.back() == Open::object) {
@@ -61,7 +81,7 @@ JsonWriter& JsonWriter::key(std::string_view name) {
   write_string(name);
   text_ += ": ";
   key_given_ = true;
-  return *this;
+  return written();
 }
 
 JsonWriter& JsonWriter::begin_object() {
@@ -69,7 +89,7 @@ JsonWriter& JsonWriter::begin_object() {
   text_ += '{';
   open_.push_back(Open::object);
   first_ = true;
-  return *this;
+  return written();
 }
 
 JsonWriter& JsonWriter::begin_array() {
@@ -77,7 +97,7 @@ JsonWriter& JsonWriter::begin_array() {
   text_ += '[';
   open_.push_back(Open::array);
   first_ = true;
-  return *this;
+  return written();
 }
 
 JsonWriter& JsonWriter::end_object() { return close(Open::object, '}'); }
@@ -91,19 +111,19 @@ JsonWriter& JsonWriter::close(Open what, char bracket) {
   text_ += bracket;
   open_.pop_back();
   first_ = false;  // the closed container is a value of its parent
-  return *this;
+  return written();
 }
 
 JsonWriter& JsonWriter::value(std::string_view text) {
   before_value();
   write_string(text);
-  return *this;
+  return written();
 }
 
 JsonWriter& JsonWriter::value(bool flag) {
   before_value();
   text_ += flag ? "true" : "false";
-  return *this;
+  return written();
 }
 
 JsonWriter& JsonWriter::value(double number) {
@@ -113,25 +133,25 @@ JsonWriter& JsonWriter::value(double number) {
   } else {
     text_ += "null";  // JSON has no NaN or infinity
   }
-  return *this;
+  return written();
 }
 
 JsonWriter& JsonWriter::null() {
   before_value();
   text_ += "null";
-  return *this;
+  return written();
 }
 
 JsonWriter& JsonWriter::signed_value(std::int64_t number) {
   before_value();
   fmt::format_to(std::back_inserter(text_), "{}", number);
-  return *this;
+  return written();
 }
 
 JsonWriter& JsonWriter::unsigned_value(std::uint64_t number) {
   before_value();
   fmt::format_to(std::back_inserter(text_), "{}", number);
-  return *this;
+  return written();
 }
 
 void JsonWriter::write_string(std::string_view text) {

@@ -66,3 +66,19 @@ TEST_CASE("an id that was never given is an error") {
   Dictionary empty;
   CHECK_THROWS_AS(empty.name(0), std::out_of_range);
 }
+
+TEST_CASE("a capacity: a new string past it gets no id, the ones already in keep theirs") {
+  Dictionary sensors{3};
+  CHECK(sensors.capacity() == 3);
+  CHECK(sensors.try_intern("a") == 0u);
+  CHECK(sensors.try_intern("b") == 1u);
+  CHECK(sensors.intern("c") == 2u);
+  CHECK(sensors.try_intern("d") == std::nullopt);  // full: memory stays bounded by the capacity
+  CHECK_THROWS_AS(sensors.intern("d"), std::length_error);
+  CHECK(sensors.try_intern("b") == 1u);  // a string already in is still found
+  CHECK(sensors.intern("a") == 0u);
+  CHECK(sensors.size() == 3);
+  CHECK_FALSE(sensors.find("d"));
+  CHECK(Dictionary{}.capacity() == Dictionary::max_capacity);
+  CHECK_THROWS_AS(Dictionary{0}, std::invalid_argument);
+}

@@ -2,8 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -66,4 +68,37 @@ TEST_CASE("misuse throws: a value without a key, a key outside an object, unbala
   JsonWriter array;
   array.begin_array();
   CHECK_THROWS_AS(array.key("a"), std::logic_error);
+}
+
+TEST_CASE("streaming: the text goes out in pieces as it grows, the same text, with a line end when complete") {
+  const auto document = [](JsonWriter& json) {
+    json.begin_object().key("sensors").begin_object();
+    for (int i = 0; i < 1000; ++i)
+      json.key("sensor-" + std::to_string(i)).begin_object().key("mean").value(i * 0.5).end_object();
+    json.end_object().end_object();
+  };
+  JsonWriter whole;
+  document(whole);
+  std::string streamed;
+  std::size_t pieces = 0, largest_held = 0;
+  JsonWriter json{[&](std::string_view text) {
+                    streamed += text;
+                    ++pieces;
+                  },
+                  1024};
+  json.begin_object().key("sensors").begin_object();
+  for (int i = 0; i < 1000; ++i) {
+    json.key("sensor-" + std::to_string(i)).begin_object().key("mean").value(i * 0.5).end_object();
+    largest_held = std::max(largest_held, json.str().size());
+  }
+  CHECK_FALSE(json.complete());
+  json.end_object().end_object();
+  CHECK(json.complete());
+  CHECK(json.str().empty());  // all of it went out
+  CHECK(streamed == whole.str() + "\n");
+  CHECK(pieces >= 20);                                     // about 25 KiB in pieces of about 1 KiB
+  CHECK(largest_held < 1024 + 64);                         // never much more than a piece in memory
+  CHECK_THROWS_AS(json.begin_object(), std::logic_error);  // one document
+  CHECK_THROWS_AS(JsonWriter(std::function<void(std::string_view)>{}), std::invalid_argument);
+  CHECK_THROWS_AS(JsonWriter([](std::string_view) {}, 0), std::invalid_argument);
 }

@@ -133,3 +133,41 @@ TEST_CASE("release gives the current batch's parts back at once: with one part, 
   CHECK_FALSE(fan_out.next_in_order().has_value());
   worker.join();
 }
+
+TEST_CASE("skewed keys: a part that held the busiest worker's share does not keep that memory for good") {
+  // Every item has key 0: worker 0's part holds the whole batch, the other 7 hold nothing. Parts
+  // serve any worker in turn; a part returns to the pool trimmed to what its batch needed, so a
+  // part big from worker 0 reaches another worker at most once before it shrinks. Without the
+  // trim every part grows to a whole batch, sooner or later, and stays so.
+  constexpr std::size_t workers = 8, batch_size = 8192, batches = 200;
+  KeyedFanOut<Item> fan_out{workers};
+  std::atomic<std::size_t> big_parts_elsewhere{0};
+  std::thread batching([&] {
+    std::vector<Item> batch;
+    for (std::size_t b = 0; b < batches; ++b) {
+      batch.assign(batch_size, Item{0, 0});
+      if (!fan_out.send(batch, [](const Item& x) { return static_cast<std::size_t>(x.key); })) break;
+    }
+    fan_out.close();
+  });
+  std::vector<std::thread> pool;
+  for (std::size_t w = 0; w < workers; ++w) {
+    pool.emplace_back([&, w] {
+      fan_out.work(w, [&](KeyedFanOut<Item>::Part& part) {
+        for (const Item& x : part.items) part.rows.integer(x.seq).fixed(1234567.0, 9).end_row();  // 20 bytes
+        if (w != 0 && (part.items.capacity() >= batch_size / 2 || part.rows.capacity() >= 100'000))
+          ++big_parts_elsewhere;
+      });
+    });
+  }
+  std::size_t rows = 0;
+  while (fan_out.next_in_order()) {
+    const std::string_view text = fan_out.rows_in_order();
+    rows += static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  }
+  batching.join();
+  for (auto& thread : pool) thread.join();
+  CHECK(rows == batches * batch_size);
+  // At most once per batch (one part served worker 0 in each); untrimmed, nearly every part every batch.
+  CHECK(big_parts_elsewhere <= batches);
+}

@@ -59,3 +59,16 @@ TEST_CASE("misuse: a quote or a line break as delimiter, a row that is not there
   RowWriter rows;
   CHECK_THROWS_AS(rows.row(0), std::out_of_range);
 }
+
+TEST_CASE("shrink forgets the rows and gives back the memory beyond what it is asked to keep") {
+  streamlab::RowWriter rows;
+  for (int i = 0; i < 100'000; ++i) rows.integer(i).end_row();
+  CHECK(rows.capacity() >= rows.text().size());
+  CHECK(rows.capacity() > 500'000);
+  rows.shrink(1000);
+  CHECK(rows.rows() == 0);
+  CHECK(rows.text().empty());
+  CHECK(rows.capacity() == 1000);
+  rows.integer(7).end_row();  // and it is still a writer
+  CHECK(rows.text() == "7\n");
+}

@@ -26,6 +26,10 @@ namespace streamlab {
 /// something that synchronises (a queue, a mutex, a thread's start): a string, once added, never
 /// moves or changes, even while more are added.
 ///
+/// A capacity bounds its memory when the strings come from outside (a file with millions of ids):
+/// try_intern() gives nothing for a new string once it is full, and the caller rejects that item
+/// (RowError::too_many_keys) — the strings already in keep their ids.
+///
 /// **Example**
 /// \code
 /// streamlab::Dictionary sensors;
@@ -36,17 +40,28 @@ namespace streamlab {
 /// \endcode
 class Dictionary {
  public:
-  Dictionary();
+  /// The most distinct strings it may hold.
+  static constexpr std::size_t max_capacity = 0xFFFF'FFFF;
+
+  /// A dictionary of at most `capacity` distinct strings (1 to max_capacity, or std::invalid_argument).
+  explicit Dictionary(std::size_t capacity = max_capacity);
   Dictionary(const Dictionary&) = delete;
   Dictionary& operator=(const Dictionary&) = delete;
   ~Dictionary();
 
   /// The id of `text`, adding it if it is new (its id is then size() − 1). Throws
-  /// std::length_error past 2^32 − 1 distinct strings.
+  /// std::length_error for a new string when size() is capacity().
   std::uint32_t intern(std::string_view text) {
+    if (const auto id = try_intern(text)) return *id;
+    throw_full();
+  }
+  /// The id of `text`, adding it if it is new and there is room; nothing for a new string when
+  /// size() is capacity().
+  std::optional<std::uint32_t> try_intern(std::string_view text) {
     const std::uint64_t hash = hash_of(text);
     std::size_t position = 0;
-    if (const auto id = lookup(text, hash, position)) return *id;
+    if (const auto id = lookup(text, hash, position)) return id;
+    if (size_.load(std::memory_order_relaxed) >= capacity_) return std::nullopt;
     return add(text, hash, position);
   }
   /// The id of `text`, if it has been added.
@@ -61,6 +76,8 @@ class Dictionary {
   }
   /// How many distinct strings have been added.
   std::size_t size() const noexcept { return size_.load(std::memory_order_acquire); }
+  /// The most distinct strings it holds (given at construction).
+  std::size_t capacity() const noexcept { return capacity_; }
 
  private:
   static constexpr std::uint32_t no_id = 0xFFFF'FFFF;
@@ -115,6 +132,7 @@ class Dictionary {
   std::uint32_t add(std::string_view text, std::uint64_t hash, std::size_t position);
   void grow_table();
   [[noreturn]] static void throw_no_such_id(std::uint32_t id);
+  [[noreturn]] void throw_full() const;
 
   // The strings live in blocks that never move, so `blocks_` never grows and name() can read it
   // while intern() adds a block. What name() reads (on any thread) is on cache lines of its own,
@@ -124,6 +142,7 @@ class Dictionary {
   alignas(64) std::array<std::unique_ptr<std::string[]>, block_count> blocks_;
   std::atomic<std::size_t> size_{0};      // atomic: name() checks it on other threads
   alignas(64) std::vector<Entry> table_;  // open addressing, linear probing
+  std::size_t capacity_;
 };
 
 }  // namespace streamlab

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -18,7 +20,9 @@ namespace streamlab {
 /// outside an object, closing what is not open — throws std::logic_error.
 ///
 /// The text is on one line, `{"a": 1, "b": [true, null]}`: easy to read, and one JSON document
-/// per line when several are written one after another. Not thread-safe: one writer per document.
+/// per line when several are written one after another. Given a function to write with, the writer
+/// streams: the text goes out in pieces as it grows, so a document of any size (the statistics of
+/// 100,000 sensors) never sits whole in memory. Not thread-safe: one writer per document.
 ///
 /// **Example**
 /// \code
@@ -32,6 +36,21 @@ namespace streamlab {
 /// \endcode
 class JsonWriter {
  public:
+  /// A writer that keeps the whole text in a string: str().
+  JsonWriter() = default;
+  /// A writer that hands its text to `write` as it goes, in pieces of about `piece_bytes` (at least
+  /// 1), and, once the document is complete, the rest with a line ending after it (one document a
+  /// line). str() then holds only what has not gone out yet. An exception from `write` goes to the
+  /// caller of the call that wrote.
+  ///
+  /// \code
+  /// streamlab::JsonWriter json{[&](std::string_view text) { file.write(text); }};
+  /// json.begin_object().key("sensors").begin_array();
+  /// for (const auto& name : names) json.value(name);   // out in 64 KiB pieces
+  /// json.end_array().end_object();                     // the rest, and "\n"
+  /// \endcode
+  explicit JsonWriter(std::function<void(std::string_view)> write, std::size_t piece_bytes = 64 * 1024);
+
   /// Starts an object (as a value: at the top, after a key, or in an array).
   JsonWriter& begin_object();
   /// Ends the innermost object.
@@ -63,10 +82,10 @@ class JsonWriter {
   /// `null`.
   JsonWriter& null();
 
-  /// The text so far.
+  /// The text so far (when streaming: the text not yet handed to the write function).
   const std::string& str() const noexcept { return text_; }
   /// True when one whole value has been written (every object and array closed).
-  bool complete() const noexcept { return open_.empty() && !text_.empty(); }
+  bool complete() const noexcept { return open_.empty() && started_; }
 
  private:
   enum class Open : unsigned char { object, array };
@@ -75,11 +94,15 @@ class JsonWriter {
   JsonWriter& signed_value(std::int64_t number);
   JsonWriter& unsigned_value(std::uint64_t number);
   void write_string(std::string_view text);
+  JsonWriter& written();  // when streaming: hands on a full piece, or the complete document
 
   std::string text_;
   std::vector<Open> open_;
-  bool first_ = true;       // nothing yet in the innermost object or array
-  bool key_given_ = false;  // in an object: a key is written and waits for its value
+  bool first_ = true;                            // nothing yet in the innermost object or array
+  bool key_given_ = false;                       // in an object: a key is written and waits for its value
+  bool started_ = false;                         // a value has begun
+  std::function<void(std::string_view)> write_;  // empty: keep the text
+  std::size_t piece_bytes_ = 0;
 };
 
 }  // namespace streamlab

@@ -32,8 +32,10 @@ namespace streamlab {
 ///
 /// Parts come from a fixed pool (ObjectPool) and go back to it when the collector moves on: send()
 /// waits while all of them are in flight, which bounds the memory of the whole middle of the
-/// pipeline, and a long stream allocates nothing per batch. With one worker a batch is not
-/// split at all: its vector becomes the part (swapped, not copied).
+/// pipeline, and a steady stream allocates nothing per batch. A part that held far more than its
+/// batch needed (four times, past 1024 items) gives the extra memory back as it returns, so the
+/// pool's memory follows what batches need now, not the largest share any part ever held. With one worker a batch is
+/// not split at all: its vector becomes the part (swapped, not copied).
 ///
 /// Threads: send() and close() from one thread (the batching stage); work(w, ...) from worker w;
 /// next_in_order(), rows_in_order() and release() from one collecting thread; cancel() from any thread.
@@ -161,7 +163,12 @@ class KeyedFanOut {
   /// with them, rather than at the next call to next_in_order(): the batching thread may be waiting
   /// for one. The span next_in_order() returned is then no longer valid.
   void release() {
-    for (Part& used : current_) pool_.release(std::move(used));
+    // Last part first: the pool hands out the last one released first, so in a steady stream
+    // worker w gets back the part worker w used last, already the size its keys need.
+    for (auto used = current_.rbegin(); used != current_.rend(); ++used) {
+      trim(*used);
+      pool_.release(std::move(*used));
+    }
     current_.clear();
   }
 
@@ -196,6 +203,19 @@ class KeyedFanOut {
     if (workers == 0 || workers > PartitionRoute::max_parts)
       throw std::invalid_argument("KeyedFanOut: between 1 and 256 workers");
     return workers;
+  }
+
+  // A part goes back to the pool with its memory, for the next batch, but not with far more than
+  // this batch needed: parts serve any worker in turn, so with skewed keys (one busy sensor, 64
+  // workers) every part would grow, sooner or later, to the busiest worker's share and keep it.
+  static void trim(Part& part) {
+    constexpr std::size_t spare_items = 1024, spare_bytes = 64 * 1024;  // small parts are not worth it
+    if (part.items.capacity() > 4 * part.items.size() + spare_items) {
+      std::vector<T> smaller;  // the items are done with: not copied
+      smaller.reserve(part.items.size());
+      part.items.swap(smaller);
+    }
+    if (part.rows.capacity() > 4 * part.rows.text().size() + spare_bytes) part.rows.shrink(part.rows.text().size());
   }
 
   const std::size_t workers_;

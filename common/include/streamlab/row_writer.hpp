@@ -112,6 +112,20 @@ class RowWriter {
     row_start_ = 0;
     ends_.clear();
   }
+  /// Bytes of text it holds before it must grow.
+  std::size_t capacity() const noexcept { return buffer_.size(); }
+  /// Forgets the rows, like clear(), and gives back the memory beyond room for `bytes` of text (and
+  /// as many rows as it had): a writer that once held a huge batch need not keep that much.
+  void shrink(std::size_t bytes) {
+    const std::size_t rows = ends_.size();
+    clear();
+    if (buffer_.size() > bytes) std::string(bytes, '\0').swap(buffer_);
+    if (ends_.capacity() > rows) {
+      std::vector<std::size_t> smaller;
+      smaller.reserve(rows);
+      ends_.swap(smaller);
+    }
+  }
 
  private:
   // A pointer to the end of what is written, with at least `bytes` of room after it.

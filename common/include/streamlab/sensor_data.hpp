@@ -9,6 +9,13 @@
 
 namespace streamlab {
 
+/// The largest magnitude of a reading lessons 09 and 10 accept (`value` within ±1e12, and a
+/// `timestamp_ms` of 0 or more); outside, a row is an `out_of_range` dead letter. It is beyond any
+/// physical sensor, and it keeps what is computed from readings finite and readable: differences
+/// and running statistics cannot overflow a double, and a forecast printed with 4 decimals has at
+/// most 18 digits (a value of 1e308 would print 310 of them, and its spread as `inf`).
+inline constexpr double max_sensor_value = 1e12;
+
 /// What write_sensor_data() wrote.
 struct SensorData {
   std::uint64_t rows = 0;    ///< rows written, not counting the header and the unterminated quote at the end

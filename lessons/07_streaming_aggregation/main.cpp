@@ -255,6 +255,7 @@ void reservoir_sample(const Options& options) {
 
 /// Reads one number per line and prints their statistics. Returns the exit status.
 int summarise_file(const CLI::App& app, const Options& options) {
+  const std::string input = options.input == "-" ? "stdin" : options.input;  // for messages
   streamlab::OnlineStats stats;
   streamlab::P2Quantile p50{0.50};
   streamlab::P2Quantile p90{0.90};
@@ -265,7 +266,8 @@ int summarise_file(const CLI::App& app, const Options& options) {
   std::vector<std::string> bad_reports;  // the first bad_lines_shown reports, printed at the end
   try {
     //! [input]
-    auto reader = streamlab::LineReader::open(options.input);
+    auto reader =
+        options.input == "-" ? streamlab::LineReader::from_stdin() : streamlab::LineReader::open(options.input);
     while (auto line = reader.next()) {
       std::string_view text = line->text;
       if (line->number == 1 && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 BOM
@@ -298,12 +300,12 @@ int summarise_file(const CLI::App& app, const Options& options) {
   }
   // No numbers at all: statistics of nothing are undefined, so this is an error, in one line.
   if (stats.count() == 0 && bad == 0 && skipped == 0) {
-    return streamlab::usage_error(app, fmt::format("{}: the file is empty: no numbers to summarise", options.input));
+    return streamlab::usage_error(app, fmt::format("{}: the file is empty: no numbers to summarise", input));
   }
   if (stats.count() == 0) {
     return streamlab::usage_error(
-        app, fmt::format("{}: no numbers to summarise ({} bad lines, {} blank or comment lines){}", options.input, bad,
-                         skipped, bad_reports.empty() ? "" : "; first bad " + bad_reports.front()));
+        app, fmt::format("{}: no numbers to summarise ({} bad lines, {} blank or comment lines){}", input, bad, skipped,
+                         bad_reports.empty() ? "" : "; first bad " + bad_reports.front()));
   }
   for (const std::string& report : bad_reports) fmt::print(stderr, "{}: {}\n", app.get_name(), report);
   if (bad > bad_lines_shown)
@@ -349,7 +351,7 @@ int main(int argc, char** argv) {
   streamlab::add_seed_option(app, options.seed, "seed for the generated data");
   streamlab::add_chart_options(app, options.charts);
   app.add_option("--input", options.input,
-                 "summarise FILE instead: one number per line; blank lines and # comments "
+                 "summarise FILE (- for stdin) instead: one number per line; blank lines and # comments "
                  "are skipped, bad lines reported on stderr");
   app.add_flag("--json", options.json,
                "with --input: print one JSON object (count, mean, variance, "

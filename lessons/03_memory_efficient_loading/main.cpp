@@ -253,7 +253,7 @@ int summarise_file(const CLI::App& app, const Options& options) {
                                                           : std::filesystem::path(options.input).filename().string()));
   const auto header = reader->header();
   std::string columns;
-  for (const auto& name : header) columns += (columns.empty() ? "" : ", ") + name;
+  for (const auto& name : header) columns += (columns.empty() ? "" : ", ") + streamlab::escape_control_bytes(name);
   fmt::print("Columns: {}\n", columns);
 
   std::vector<std::string> names;
@@ -276,6 +276,7 @@ int summarise_file(const CLI::App& app, const Options& options) {
         s.sum += v;
         s.min = std::min(s.min, v);
         s.max = std::max(s.max, v);
+      for (auto& name : names) name = streamlab::escape_control_bytes(name);  // header bytes, printed below
       }
     }
     for (const auto& bad : chunk.bad_rows) {

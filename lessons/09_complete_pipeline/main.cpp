@@ -33,7 +33,7 @@ using streamlab::RowError;
 
 struct Options {
   std::string input, output, dead_letter, summary_json, delimiter = ",", fail_stage;  // input "": generated
-  std::int64_t rows = 200'000, batch_size = 8192, batch_timeout_ms = 50, queue_capacity = 8192;
+  std::int64_t rows = 200'000, batch_size = 8192, batch_timeout_ms = 50, queue_capacity = 8192, max_sensors = 100'000;
   std::uint64_t seed = 42;
   int workers = 1;
   double max_reject_rate = 1.0;  // 1: off
@@ -54,7 +54,7 @@ struct Reading {
 using Part = streamlab::KeyedPipeline<Reading>::Part;  // one worker's share of a batch, and its output rows
 
 template <typename T>
-T& of_sensor(std::vector<T>& states, std::uint32_t sensor) {  // per-sensor state, indexed by its number
+T& of_sensor(std::vector<T>& states, std::size_t sensor) {  // per-sensor state, indexed by its number
   if (sensor >= states.size()) states.resize(sensor + 1);
   return states[sensor];
 }
@@ -109,9 +109,9 @@ struct Pipeline {
   streamlab::CsvReader& reader;
   streamlab::AtomicFile& output;
   streamlab::DeadLetters dead_letters;
-  std::uint64_t records = 0;        // read (the stages after count their own: stages.counts())
-  double input_bytes = 0;           // for the progress line's percent; 0: unknown (a pipe)
-  streamlab::Dictionary sensors{};  // a sensor id, as given ↔ its number
+  std::uint64_t records = 0;  // read (the stages after count their own: stages.counts())
+  double input_bytes = 0;     // for the progress line's percent; 0: unknown (a pipe)
+  streamlab::Dictionary sensors{static_cast<std::size_t>(options.max_sensors)};  // a sensor id, as given ↔ its number
   std::vector<std::vector<Model>> models{static_cast<std::size_t>(options.workers)};  // per worker, per sensor
   std::vector<streamlab::OnlineStats> stats{};                                        // per sensor, for the z-scores
   std::vector<SensorResult> results{};                                                // per sensor
@@ -139,18 +139,19 @@ struct Pipeline {
         dead_letters.add(row->line(), *row->error(), "", row->raw());
         continue;
       }
-      const auto ts = row->get<std::int64_t>(ts_col);
+      const auto ts = row->get<std::int64_t>(ts_col, 0);  // a time before 1970: out_of_range
       const std::string_view sensor = (*row)[sensor_col];
-      const auto value = row->get<double>(value_col);
-      // 3. Filter: a field missing or not a number, or a number no reading can be (NaN, 1e400): a dead letter.
+      const auto value = row->get<double>(value_col, -streamlab::max_sensor_value, streamlab::max_sensor_value);
+      // 3. Filter: a field missing or not a number, no reading's number (NaN, 1e400, 1e13), a sensor too many.
       const auto [error, column] = ts.error         ? std::pair{ts.error, "timestamp_ms"}
                                    : sensor.empty() ? std::pair{std::optional{RowError::empty_field}, "sensor_id"}
-                                                    : std::pair{value.error, "value"};
-      if (error) {
-        dead_letters.add(row->line(), *error, column, row->raw());
+                                                    : std::pair{value.error, value.error ? "value" : "sensor_id"};
+      const auto id = error ? std::nullopt : sensors.try_intern(sensor);  // nothing: a new sensor too many
+      if (!id) {
+        dead_letters.add(row->line(), error.value_or(RowError::too_many_keys), column, row->raw());
         continue;
       }
-      if (!out.push(Reading{row->line(), ts.value, sensors.intern(sensor), false, false, value.value})) return;
+      if (!out.push(Reading{row->line(), ts.value, *id, false, false, value.value})) return;
     }
   }
   //! [source]
@@ -170,7 +171,7 @@ struct Pipeline {
   // then writes its output row (formatting numbers is much of the work: it is spread over the workers too).
   void process(std::size_t worker, Part& part) {
     for (Reading& r : part.items) {
-      of_sensor(models[worker], r.sensor).score(r);
+      of_sensor(models[worker], r.sensor / models.size()).score(r);  // worker w has sensors w, w + workers, ...
       part.rows.integer(r.line).integer(r.timestamp_ms).text(sensors.name(r.sensor)).shortest(r.value);
       part.rows.fixed(r.zscore, 4);
       r.predicted ? part.rows.fixed(r.prediction, 4) : part.rows.empty();
@@ -199,7 +200,9 @@ double rate(double n, double seconds) { return seconds > 0 ? n / seconds : 0.0; 
 // Notice: what each stage did — every reading is accounted for: read = rejected + valid, and
 // valid = transformed = processed = aggregated = written.
 void show_pipeline(const Pipeline& p, std::string_view input) {
-  const auto filter = [](RowError e) { return e == RowError::non_finite || e == RowError::out_of_range; };
+  const auto filter = [](RowError e) {  // a reading no sensor gives, or a sensor past --max-sensors
+    return e == RowError::non_finite || e == RowError::out_of_range || e == RowError::too_many_keys;
+  };
   const Options& o = p.options;
   const auto n = [](std::uint64_t count) { return fmt::group_digits(count); };
   const auto kept = [](const std::string& file, std::string_view flag, std::string_view done) {
@@ -258,10 +261,10 @@ void show_metrics(const Pipeline& p) {
   fmt::print("  CPU time by stage: {}\n", p.stages.cpu_times_text());
 }
 
-// The summary as one JSON object: how the run ended, counts, measurements, per-sensor statistics.
-std::string summary_json(const Pipeline& p, std::string_view status) {
+// The summary as one JSON object, streamed to `file` as it grows: how the run ended, counts, measurements, sensors.
+void write_summary_json(const Pipeline& p, std::string_view status, streamlab::AtomicFile& file) {
   const double seconds = p.stages.elapsed_seconds();
-  streamlab::JsonWriter json;
+  streamlab::JsonWriter json{[&](std::string_view text) { file.write(text); }};
   const auto& c = p.stages.counts();
   json.begin_object().key("status").value(status).key("rows_read").value(p.records).key("rows_valid").value(c.source);
   json.key("rows_written").value(c.sink).key("rejected").begin_object();
@@ -277,7 +280,7 @@ std::string summary_json(const Pipeline& p, std::string_view status) {
     json.key("variance").value(v.variance()).key("min").value(v.min()).key("max").value(v.max());
     json.key("anomalies").value(p.results[id].anomalies).end_object();
   }
-  return json.end_object().end_object().str() + "\n";
+  json.end_object().end_object();  // the rest goes out, and a line end
 }
 
 int run(const CLI::App& app, const Options& o) {
@@ -300,7 +303,8 @@ int run(const CLI::App& app, const Options& o) {
   std::optional<streamlab::CsvReader> reader;
   std::optional<streamlab::AtomicFile> output, dead_letter, json;
   try {
-    const streamlab::CsvOptions csv{.delimiter = o.delimiter.at(0), .max_record_bytes = 4096};  // longer: a bad row
+    // A record is one line (a stray quote costs only its own line), of at most 4 KiB (longer: a bad row).
+    const streamlab::CsvOptions csv{.delimiter = o.delimiter[0], .records_span_lines = false, .max_record_bytes = 4096};
     reader.emplace(o.input == "-" ? streamlab::CsvReader::from_stdin(csv)
                                   : streamlab::CsvReader::open(input_path, csv));
     if (reader->empty()) return streamlab::usage_error(app, fmt::format("{}: the input is empty", input));
@@ -335,7 +339,7 @@ int run(const CLI::App& app, const Options& o) {
   dead_letter->commit();                // the dead letters and the summary always: complete for the rows read
   const char* status = !error.empty() ? "failed" : streamlab::interrupted() ? "interrupted" : "complete";
   if (json) {
-    json->write(summary_json(p, status));
+    write_summary_json(p, status, *json);
     json->commit();
   }
   streamlab::banner("09 · Complete Pipeline");
@@ -391,6 +395,7 @@ int main(int argc, char** argv) {
   streamlab::add_count_option(app, "--batch-timeout-ms", o.batch_timeout_ms, "a batch leaves after this long", 60'000);
   streamlab::add_count_option(app, "--queue-capacity", o.queue_capacity, "readings read ahead", 10'000'000);
   streamlab::add_count_option(app, "--workers", o.workers, "threads for 6. Process", 64);
+  streamlab::add_count_option(app, "--max-sensors", o.max_sensors, "sensors kept (more: dead letters)", 100'000'000);
   app.add_option("--fail-stage", o.fail_stage)->group("");  // tests only: source, transform, process or sink
   if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
   if (app.count("--input") > 0 && o.input.empty()) return streamlab::usage_error(app, "--input needs a file name");

@@ -255,9 +255,9 @@ Produced produce(redis::Connection& redis, const Keys& keys, streamlab::CsvReade
     if (!row->ok()) {
       dead_letter(*row, *row->error(), "");
     } else {
-      const auto ts = row->get<std::int64_t>(ts_col);
+      const auto ts = row->get<std::int64_t>(ts_col, 0);  // as lesson 09: no time before 1970, no value past 1e12
       const auto sensor = row->get<std::uint64_t>(sensor_col);
-      const auto value = row->get<double>(value_col);
+      const auto value = row->get<double>(value_col, -streamlab::max_sensor_value, streamlab::max_sensor_value);
       const auto [error, column] = ts.error       ? std::pair{ts.error, "timestamp_ms"}
                                    : sensor.error ? std::pair{sensor.error, "sensor_id"}
                                                   : std::pair{value.error, "value"};
@@ -798,6 +798,7 @@ struct Demo {
 streamlab::CsvReader open_csv(const fs::path& path, char delimiter) {
   streamlab::CsvOptions csv;
   csv.max_record_bytes = max_record_bytes;
+  csv.records_span_lines = false;  // as lesson 09: a stray quote costs its own line only
   csv.delimiter = delimiter;
   auto reader = streamlab::CsvReader::open(path, csv);
   if (reader.empty()) throw std::invalid_argument(fmt::format("{}: the input is empty", path.string()));

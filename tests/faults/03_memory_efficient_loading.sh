@@ -7,3 +7,28 @@
 # --- signals: SIGINT and SIGTERM at each phase
 
 # --- threads, workers and input: a thread that cannot start, a stray quote, too many sensors, numbers at the edge
+
+# A stray quote early in a CSV of 100,001 data lines (an opening quote never closed) costs its own
+# line only: "100000 good rows, 1 bad rows" and the reason unterminated_quote. (It used to take the
+# next 1 MiB with it as one line_too_long row: 47,572 good rows.)
+fault_stray_quote() {
+  awk 'BEGIN { print "timestamp_ms,sensor_id,value"
+               for (i = 0; i < 100001; ++i) printf (i == 3 ? "%d,%d,\"%d.5\n" : "%d,%d,%d.5\n"), 1700000 + i, i % 16, 20 + i % 7 }' >stray.csv
+  grep -q '^1700003,3,"23.5$' stray.csv || fail "the test's input has no stray quote on line 5"
+  run --input stray.csv
+  expect_status 0
+  expect_line "Read 11 chunk(s) of up to 10000 rows: 100000 good rows, 1 bad rows"
+  expect_line "  unterminated_quote: 1 (line 5)"
+  expect_eq "$(count_lines '^  [a-z_]+: [0-9]+ \(line')" 1 "reasons listed"
+}
+
+# Control bytes in the header (an escape sequence that would clear the screen) are printed escaped
+# on the Columns line and under Numeric columns, never raw.
+fault_header_control_bytes() {
+  printf 'a\033[2J,b\033]0;x\007\n1,2\n3,4\n' >escape.csv
+  run --input escape.csv
+  expect_status 0
+  expect_line 'Columns: a\x1b[2J, b\x1b]0;x\x07'
+  expect_line '  a\x1b[2J: count 2, mean 2.0000'
+  ! grep -q $'[\033\007]' <<<"$out" || fail "a raw control byte on stdout"
+}

@@ -8,10 +8,15 @@
 namespace streamlab {
 
 TempDir::TempDir(std::string_view prefix) {
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / ("streamlab-" + std::string(prefix) + "-XXXXXX")).string();
+  // $TMPDIR, else /tmp (as std::filesystem::temp_directory_path, whose error would not say which it tried).
+  const char* tmpdir = std::getenv("TMPDIR");
+  const bool from_env = tmpdir != nullptr && *tmpdir != '\0';
+  const std::filesystem::path base = std::filesystem::absolute(from_env ? tmpdir : "/tmp");
+  std::string pattern = (base / ("streamlab-" + std::string(prefix) + "-XXXXXX")).string();
   if (::mkdtemp(pattern.data()) == nullptr) {
-    throw std::system_error(errno, std::generic_category(), "cannot create a temporary folder");
+    const int error = errno;
+    throw std::system_error(error, std::generic_category(),
+                            "cannot create a temporary folder in " + base.string() + (from_env ? " (TMPDIR)" : ""));
   }
   path_ = pattern;
 }

@@ -20,7 +20,9 @@ namespace streamlab {
 /// \endcode
 class TempDir {
  public:
-  /// Creates `<tmp>/streamlab-<prefix>-XXXXXX`; throws std::system_error if it cannot.
+  /// Creates `$TMPDIR/streamlab-<prefix>-XXXXXX` (`/tmp/...` when TMPDIR is unset or empty); throws
+  /// std::system_error naming the folder it tried if it cannot (`cannot create a temporary folder in
+  /// /nonexistent (TMPDIR): No such file or directory`), so a program can report it in one line.
   explicit TempDir(std::string_view prefix = "streamlab");
   /// Removes the folder and everything in it.
   ~TempDir();

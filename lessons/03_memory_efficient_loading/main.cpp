@@ -10,6 +10,7 @@
 #include "streamlab/mapped_file.hpp"
 #include "streamlab/metrics.hpp"
 #include "streamlab/output.hpp"
+#include "streamlab/program.hpp"
 #include "streamlab/random.hpp"
 #include "streamlab/sharded_dataset.hpp"
 #include "streamlab/temp_dir.hpp"
@@ -317,25 +318,10 @@ int summarise_file(const CLI::App& app, const Options& options) {
   return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{"Lesson 03: load big files in little memory: generator lines, CSV chunks, a memory map, lazy shards.",
-               "03_memory_efficient_loading"};
-  Options options;
-  streamlab::add_count_option(app, "--lines", options.lines, "lines in large_file.txt (technique 1)", 10'000'000);
-  streamlab::add_count_option(app, "--rows", options.rows, "rows in data.csv (technique 2)", 10'000'000);
-  streamlab::add_count_option(app, "--chunk-size", options.chunk_size, "rows per chunk", 10'000'000);
-  streamlab::add_count_option(app, "--floats", options.floats, "float32 values in large_array.dat (technique 3)",
-                              100'000'000);
-  streamlab::add_count_option(app, "--big-mb", options.big_mb, "size of the file streamed to show flat memory, MB",
-                              4'000);
-  app.add_option("--input", options.input, "summarise your own CSV file (header row, then data; - for stdin) and stop");
-  if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
-  if (!options.input.empty()) return summarise_file(app, options);
-
+// The four techniques, then flat memory, each on files written into a temporary folder.
+int run(const Options& options) {
+  streamlab::TempDir dir{"lesson03"};  // first (no usable TMPDIR: nothing printed); removed on every way out
   streamlab::banner("03 · Memory-Efficient Loading");
-  streamlab::TempDir dir{"lesson03"};
 
   // The seed's four techniques, each run on a file written into a temporary folder.
   streamlab::section("Memory-Efficient Loading");
@@ -352,4 +338,24 @@ int main(int argc, char** argv) {
 
   streamlab::next_lesson("04_stream_transformations");
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Lesson 03: load big files in little memory: generator lines, CSV chunks, a memory map, lazy shards.",
+               "03_memory_efficient_loading"};
+  Options options;
+  streamlab::add_count_option(app, "--lines", options.lines, "lines in large_file.txt (technique 1)", 10'000'000);
+  streamlab::add_count_option(app, "--rows", options.rows, "rows in data.csv (technique 2)", 10'000'000);
+  streamlab::add_count_option(app, "--chunk-size", options.chunk_size, "rows per chunk", 10'000'000);
+  streamlab::add_count_option(app, "--floats", options.floats, "float32 values in large_array.dat (technique 3)",
+                              100'000'000);
+  streamlab::add_count_option(app, "--big-mb", options.big_mb, "size of the file streamed to show flat memory, MB",
+                              4'000);
+  app.add_option("--input", options.input, "summarise your own CSV file (header row, then data; - for stdin) and stop");
+  if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
+  // Every error (no usable TMPDIR, a full disk) is caught: one line, exit 1, the temporary folder removed.
+  return streamlab::run_program(app.get_name(),
+                                [&] { return options.input.empty() ? run(options) : summarise_file(app, options); });
 }

@@ -7,6 +7,7 @@
 #include "streamlab/csv.hpp"
 #include "streamlab/dead_letters.hpp"
 #include "streamlab/dictionary.hpp"
+#include "streamlab/file_options.hpp"
 #include "streamlab/interrupt.hpp"
 #include "streamlab/json_writer.hpp"
 #include "streamlab/keyed_pipeline.hpp"
@@ -309,8 +310,7 @@ int run(const CLI::App& app, const Options& o) {
                                   : streamlab::CsvReader::open(input_path, csv));
     if (reader->empty()) return streamlab::usage_error(app, fmt::format("{}: the input is empty", input));
     for (const char* column : {"timestamp_ms", "sensor_id", "value"}) reader->require_column(column);
-    output.emplace(path(o.output, "scored.csv"));
-    dead_letter.emplace(path(o.dead_letter, "dead_letter.csv"));
+    output.emplace(path(o.output, "scored.csv")), dead_letter.emplace(path(o.dead_letter, "dead_letter.csv"));
     if (!o.summary_json.empty()) json.emplace(o.summary_json);
   } catch (const std::exception& error) {
     return streamlab::usage_error(app, error.what());
@@ -400,6 +400,10 @@ int main(int argc, char** argv) {
   if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
   if (app.count("--input") > 0 && o.input.empty()) return streamlab::usage_error(app, "--input needs a file name");
   if (o.delimiter.size() != 1) return streamlab::usage_error(app, "--delimiter needs one character");
+  if (const auto path_error = streamlab::check_file_options(
+          {{"--input", o.input}},
+          {{"--output", o.output}, {"--dead-letter", o.dead_letter}, {"--summary-json", o.summary_json}}))
+    return streamlab::usage_error(app, *path_error);  // before any work: a folder as output, or one file named twice
   streamlab::install_interrupt_flag();  // before any work: a Ctrl-C from here on ends the run cleanly
   return streamlab::run_program(app.get_name(), [&] { return run(app, o); });  // every error caught: files removed
 }

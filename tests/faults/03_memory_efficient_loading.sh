@@ -4,6 +4,41 @@
 
 # --- files and paths: a device node, a symlink or a directory as a target, clashing paths, a full disk, no TMPDIR
 
+# TMPDIR naming no folder: exit 1, one line naming it, nothing printed before it and nothing left. With --input
+# the lesson needs no temporary folder, and runs.
+fault_missing_tmpdir() {
+  local real=$lesson
+  lesson=env
+  run TMPDIR=/nonexistent/streamlab "$real" --big-mb 1
+  expect_status 1
+  [ "$err" = "03_memory_efficient_loading: error: cannot create a temporary folder in /nonexistent/streamlab (TMPDIR): No such file or directory" ] ||
+    fail "stderr is not the one expected line: $(printf '%s' "$err" | head -n 3)"
+  [ -z "$out" ] || fail "something was printed: $(head -n 2 <<<"$out")"
+  printf 'timestamp_ms,sensor_id,value\n1,a,2.5\n' >readings.csv
+  run TMPDIR=/nonexistent/streamlab "$real" --input readings.csv
+  lesson=$real
+  expect_status 0
+  expect_line "Read 1 chunk(s) of up to 10000 rows: 1 good rows, 0 bad rows"
+}
+
+# A temporary folder of the test's own as TMPDIR: after a whole run, nothing is left in it.
+fault_nothing_left_in_tmpdir() {
+  mkdir tmp
+  export TMPDIR=$PWD/tmp
+  run --big-mb 1 --rows 1000 --lines 1000 --floats 1000
+  expect_status 0
+  [ -z "$(ls -A tmp)" ] || fail "left in TMPDIR: $(ls -A tmp)"
+}
+
+# --input naming a directory: exit 2, one line.
+fault_directory_as_input() {
+  mkdir folder
+  run --input folder
+  expect_status 2
+  [ "$err" = "03_memory_efficient_loading: error: folder: Is a directory" ] ||
+    fail "stderr is not the one expected line: $(printf '%s' "$err" | head -n 3)"
+}
+
 # --- signals: SIGINT and SIGTERM at each phase
 
 # --- threads, workers and input: a thread that cannot start, a stray quote, too many sensors, numbers at the edge

@@ -4,6 +4,208 @@
 
 # --- files and paths: a device node, a symlink or a directory as a target, clashing paths, a full disk, no TMPDIR
 
+# Helpers of this section: each test sets TMPDIR to ./tmp, so that a temporary folder left there is seen.
+paths_setup() {
+  mkdir -p tmp
+  export TMPDIR=$PWD/tmp
+}
+# paths_device NAME MINOR: a copy of the device /dev/NAME (mknod, as root), or /dev/NAME itself otherwise.
+paths_device() {
+  if mknod "$1" c 1 "$2" 2>/dev/null; then echo "$1"; else echo "/dev/$1"; fi
+}
+# paths_expect_error TEXT: stderr is exactly one line: "09_complete_pipeline: error: TEXT".
+paths_expect_error() {
+  [ "$err" = "09_complete_pipeline: error: $1" ] ||
+    fail "stderr is not the one line '09_complete_pipeline: error: $1' but: $(printf '%s' "$err" | head -n 3)"
+}
+# paths_expect_clean: no *.tmp-* file in this folder, and no temporary folder in ./tmp.
+paths_expect_clean() {
+  local left
+  left=$(find . -name '*.tmp-*' | head -n 3)
+  [ -z "$left" ] || fail "temporary files left: $left"
+  left=$(ls -A tmp)
+  [ -z "$left" ] || fail "temporary folders left in TMPDIR: $left"
+}
+# paths_run_with_tmpdir DIR ARGS...: run, with TMPDIR=DIR for the lesson only (run's own files stay in ./tmp).
+paths_run_with_tmpdir() {
+  local dir=$1 real=$lesson
+  shift
+  lesson=env
+  run TMPDIR="$dir" "$real" "$@"
+  lesson=$real
+}
+
+# A device as --output and --dead-letter (a mknod copy of /dev/null): written into, never replaced by a file.
+fault_device_as_output() {
+  paths_setup
+  local null
+  null=$(paths_device null 3)
+  run --rows 5000 --output "$null" --dead-letter "$null"
+  expect_status 0
+  [ -c "$null" ] || fail "$null is no longer a character device: $(ls -l "$null")"
+  [ -z "$err" ] || fail "stderr: $err"
+  paths_expect_clean
+}
+
+# A full disk while the rows are written (a mknod copy of /dev/full as --output): the sink stage fails at its
+# first 64 KiB; exit 1, one line; no output file; the dead letters and the summary ("failed") are still written.
+fault_disk_full_during_run() {
+  paths_setup
+  local full
+  full=$(paths_device full 7)
+  run --rows 20000 --output "$full" --dead-letter rejected.csv --summary-json summary.json
+  expect_status 1
+  paths_expect_error "stage sink failed: $full: write failed: No space left on device"
+  expect_line "Partial results: stage sink failed: no output file was written."
+  [ -c "$full" ] || fail "$full is no longer a character device"
+  [ "$(head -n 1 rejected.csv)" = "line,reason,text" ] || fail "rejected.csv was not written"
+  grep -q '"status": "failed"' summary.json || fail "summary.json does not say failed: $(head -c 200 summary.json)"
+  paths_expect_clean
+}
+
+# A full disk at the final flush (the last, buffered, bytes; /dev/full as --output, then as --dead-letter):
+# exit 1, one line, nothing left.
+fault_disk_full_at_final_flush() {
+  paths_setup
+  local full
+  full=$(paths_device full 7)
+  run --rows 100 --output "$full"
+  expect_status 1
+  paths_expect_error "$full: write failed: No space left on device"
+  paths_expect_clean
+  run --rows 100 --output scored.csv --dead-letter "$full"
+  expect_status 1
+  paths_expect_error "$full: write failed: No space left on device"
+  [ -c "$full" ] || fail "$full is no longer a character device"
+  paths_expect_clean
+}
+
+# A symbolic link as --output: the file it points to is replaced (keeping its mode 0640), the link stays a link.
+fault_symlink_as_output() {
+  paths_setup
+  mkdir data
+  echo old >data/scored.csv
+  chmod 640 data/scored.csv
+  ln -s data/scored.csv latest.csv
+  run --rows 1000 --output latest.csv
+  expect_status 0
+  [ -L latest.csv ] || fail "latest.csv is no longer a symbolic link"
+  [ "$(head -n 1 data/scored.csv)" = "line,timestamp_ms,sensor_id,value,zscore,prediction,anomaly" ] ||
+    fail "data/scored.csv was not replaced"
+  expect_eq "$(wc -l <data/scored.csv)" 999 "rows in data/scored.csv (a header and 998 valid readings)"
+  [ "$(stat -c %a data/scored.csv)" = 640 ] || fail "mode of data/scored.csv: $(stat -c %a data/scored.csv), want 640"
+  paths_expect_clean
+}
+
+# A directory as --output: exit 2 at once, before any work (100 M rows are never generated), nothing written.
+fault_directory_as_output() {
+  paths_setup
+  mkdir results
+  run_timeout=20 run --rows 100000000 --output results
+  expect_status 2
+  paths_expect_error "--output results: Is a directory"
+  [ -z "$out" ] || fail "something was printed: $(head -n 2 <<<"$out")"
+  [ -z "$(ls -A results)" ] || fail "results/ is not empty: $(ls -A results)"
+  paths_expect_clean
+}
+
+# --output X --dead-letter X: exit 2 before any work, naming both options; X not made.
+fault_output_is_dead_letter() {
+  paths_setup
+  run_timeout=20 run --rows 100000000 --output x.csv --dead-letter x.csv
+  expect_status 2
+  paths_expect_error "--output x.csv and --dead-letter x.csv name the same file"
+  [ ! -e x.csv ] || fail "x.csv was written"
+  [ -z "$out" ] || fail "something was printed: $(head -n 2 <<<"$out")"
+  paths_expect_clean
+}
+
+# --output X --summary-json ./X (X exists): exit 2 before any work, X unchanged.
+fault_output_is_summary() {
+  paths_setup
+  echo keep >x.json
+  run_timeout=20 run --rows 100000000 --output x.json --summary-json ./x.json
+  expect_status 2
+  paths_expect_error "--output x.json and --summary-json ./x.json name the same file"
+  [ "$(cat x.json)" = keep ] || fail "x.json was changed"
+  paths_expect_clean
+}
+
+# --input X --output X (and a hard link to X as --output): exit 2 before any work, the input unchanged.
+fault_input_is_output() {
+  paths_setup
+  run --rows 2000 --output readings.csv
+  expect_status 0
+  local before
+  before=$(cksum <readings.csv)
+  run --input readings.csv --output readings.csv
+  expect_status 2
+  paths_expect_error "--input readings.csv and --output readings.csv name the same file"
+  [ -z "$out" ] || fail "something was printed: $(head -n 2 <<<"$out")"
+  ln readings.csv same.csv
+  run --input readings.csv --output scored.csv --dead-letter same.csv
+  expect_status 2
+  paths_expect_error "--input readings.csv and --dead-letter same.csv name the same file"
+  [ "$(cksum <readings.csv)" = "$before" ] || fail "readings.csv was changed"
+  paths_expect_clean
+}
+
+# TMPDIR naming no folder, with generated data and with --input and --output: exit 1 (the README's "no usable
+# TMPDIR"), one line naming it, nothing written.
+fault_missing_tmpdir() {
+  paths_setup
+  paths_run_with_tmpdir /nonexistent/streamlab --rows 1000
+  expect_status 1
+  paths_expect_error "cannot create a temporary folder in /nonexistent/streamlab (TMPDIR): No such file or directory"
+  [ -z "$out" ] || fail "something was printed: $(head -n 2 <<<"$out")"
+  run --rows 1000 --output readings.csv
+  paths_run_with_tmpdir /nonexistent/streamlab --input readings.csv --output scored.csv
+  expect_status 1
+  paths_expect_error "cannot create a temporary folder in /nonexistent/streamlab (TMPDIR): No such file or directory"
+  [ ! -e scored.csv ] || fail "scored.csv was written"
+  paths_expect_clean
+}
+
+# umask 077: every file written is 0600 (not 0644), as for any program that honours the umask.
+fault_umask_077() {
+  paths_setup
+  local saved
+  saved=$(umask)
+  umask 077
+  run --rows 1000 --output scored.csv --dead-letter rejected.csv --summary-json summary.json
+  umask "$saved"
+  expect_status 0
+  local file
+  for file in scored.csv rejected.csv summary.json; do
+    [ "$(stat -c %a "$file")" = 600 ] || fail "mode of $file: $(stat -c %a "$file"), want 600"
+  done
+  paths_expect_clean
+}
+
+# A run killed by SIGKILL leaves its temporary file (nothing can remove it); the next run writing that file
+# removes it, because its writer is gone.
+fault_stale_temporary_removed() {
+  paths_setup
+  mkfifo input.fifo
+  "$lesson" --input input.fifo --output scored.csv >/dev/null 2>&1 &
+  local pid=$! waited=0
+  exec 3>input.fifo
+  echo "timestamp_ms,sensor_id,value" >&3
+  while [ -z "$(find . -maxdepth 1 -name 'scored.csv.tmp-*')" ] && [ "$waited" -lt 200 ]; do
+    sleep 0.05
+    waited=$((waited + 1))
+  done
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null
+  exec 3>&-
+  [ -n "$(find . -maxdepth 1 -name "scored.csv.tmp-$pid-*")" ] || fail "no scored.csv.tmp-$pid-* after SIGKILL"
+  rm -rf tmp/* # the killed run's temporary folder: SIGKILL leaves it too
+  run --rows 1000 --output scored.csv
+  expect_status 0
+  expect_eq "$(wc -l <scored.csv)" 999 "rows in scored.csv"
+  paths_expect_clean
+}
+
 # --- signals: SIGINT and SIGTERM at each phase
 
 # --- threads, workers and input: a thread that cannot start, a stray quote, too many sensors, numbers at the edge

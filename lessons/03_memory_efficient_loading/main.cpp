@@ -5,6 +5,7 @@
 // Golden output: expected_output/03_memory_efficient_loading.txt
 #include "streamlab/cli.hpp"
 #include "streamlab/csv.hpp"
+#include "streamlab/interrupt.hpp"
 #include "streamlab/lazy_loaded.hpp"
 #include "streamlab/line_reader.hpp"
 #include "streamlab/mapped_file.hpp"
@@ -66,10 +67,12 @@ std::uint64_t write_readings(const std::filesystem::path& path, std::int64_t row
     if (block.size() > 60'000) {
       written += std::fwrite(block.data(), 1, block.size(), out);
       block.clear();
+      if (streamlab::interrupted()) break;  // Ctrl-C or SIGTERM: stop writing
     }
   }
   written += std::fwrite(block.data(), 1, block.size(), out);
   std::fclose(out);
+  streamlab::throw_if_interrupted();  // the file closed: out of the lesson, its folder removed on the way
   return written;
 }
 
@@ -78,8 +81,10 @@ void generator_loading(const streamlab::TempDir& dir, const Options& options) {
   const auto path = dir.path() / "large_file.txt";
   {
     std::ofstream out(path);
-    for (int i = 0; i < options.lines; ++i) out << "record " << i << ": " << (i % 7) << '\n';
+    for (int i = 0; i < options.lines && !streamlab::interrupted(); ++i)
+      out << "record " << i << ": " << (i % 7) << '\n';
   }
+  streamlab::throw_if_interrupted();
   fmt::print("1. Generator-based loading:\n");
   fmt::print("   for (const std::string& line : streamlab::read_lines(\"large_file.txt\"))\n");
   fmt::print("       process_line(line);\n");
@@ -124,6 +129,7 @@ void chunked_reading(const streamlab::TempDir& dir, const Options& options) {
 // the kernel pages them in as they are touched.
 void memory_mapping(const streamlab::TempDir& dir, const Options& options) {
   const auto path = dir.path() / "large_array.dat";
+  streamlab::throw_if_interrupted();  // Ctrl-C or SIGTERM in the sections before
   {
     streamlab::Random random{7};
     std::vector<float> values(static_cast<std::size_t>(options.floats));
@@ -197,6 +203,7 @@ void memory_stays_flat(const streamlab::TempDir& dir, const Options& options) {
     auto reader = streamlab::CsvReader::open(path);
     const std::size_t value = reader.require_column("value");
     while (auto row = reader.next()) {
+      streamlab::throw_if_interrupted();  // Ctrl-C or SIGTERM: out, the folder removed on the way (run_program)
       streamed_sum += row->get<double>(value).value;
       if (++streamed_rows % 65'536 == 0) rss_highest = std::max(rss_highest, streamlab::current_rss_bytes());
     }
@@ -216,6 +223,7 @@ void memory_stays_flat(const streamlab::TempDir& dir, const Options& options) {
     std::ifstream(path, std::ios::binary).read(text.data(), static_cast<std::streamsize>(text.size()));
     auto reader = streamlab::CsvReader::from_string(text);
     while (auto row = reader.next()) {  // ...then every row parsed and kept
+      streamlab::throw_if_interrupted();
       everything.push_back({row->get<std::int64_t>(0).value, row->get<int>(1).value, row->get<double>(2).value});
     }
   }
@@ -264,9 +272,11 @@ int summarise_file(const CLI::App& app, const Options& options) {
   std::uint64_t good_rows = 0;
   std::size_t chunk_count = 0;
   for (auto& chunk : streamlab::chunks(std::move(*reader), static_cast<std::size_t>(options.chunk_size))) {
+    streamlab::throw_if_interrupted();  // Ctrl-C or SIGTERM (one ends a wait on stdin, and the input with it)
     ++chunk_count;
     if (names.empty() && !chunk.names.empty()) {
       names = chunk.names;
+      for (auto& name : names) name = streamlab::escape_control_bytes(name);  // header bytes, printed below
       summaries.resize(names.size());
     }
     good_rows += chunk.rows;
@@ -277,7 +287,6 @@ int summarise_file(const CLI::App& app, const Options& options) {
         s.sum += v;
         s.min = std::min(s.min, v);
         s.max = std::max(s.max, v);
-      for (auto& name : names) name = streamlab::escape_control_bytes(name);  // header bytes, printed below
       }
     }
     for (const auto& bad : chunk.bad_rows) {
@@ -286,6 +295,7 @@ int summarise_file(const CLI::App& app, const Options& options) {
       if (bad_lines[i].size() < 5) bad_lines[i].push_back(bad.line);
     }
   }
+  streamlab::throw_if_interrupted();
   std::uint64_t bad_rows = 0;
   for (auto n : bad_counts) bad_rows += n;
   fmt::print("Read {} chunk(s) of up to {} rows: {} good rows, {} bad rows\n", chunk_count, options.chunk_size,
@@ -356,6 +366,8 @@ int main(int argc, char** argv) {
   app.add_option("--input", options.input, "summarise your own CSV file (header row, then data; - for stdin) and stop");
   if (auto status = streamlab::parse_command_line(app, argc, argv)) return *status;
   // Every error (no usable TMPDIR, a full disk) is caught: one line, exit 1, the temporary folder removed.
+  // Ctrl-C or SIGTERM: the loops stop, and run_program prints it and exits with 130 or 143, the folder removed.
+  streamlab::install_interrupt_flag();
   return streamlab::run_program(app.get_name(),
                                 [&] { return options.input.empty() ? run(options) : summarise_file(app, options); });
 }

@@ -129,7 +129,7 @@ struct Pipeline {
   void source(streamlab::KeyedPipeline<Reading>::Output& out) {
     const std::size_t ts_col = reader.require_column("timestamp_ms"), sensor_col = reader.require_column("sensor_id"),
                       value_col = reader.require_column("value");
-    while (!streamlab::interrupted()) {  // Ctrl-C: stop reading; what was read flows on and is written
+    while (!streamlab::interrupted()) {  // Ctrl-C, SIGTERM: stop reading; what was read flows on and is written
       // The next read may wait for a slow pipe: hand on the readings already read first.
       if (reader.buffered_bytes() == 0 && !out.flush()) return;  // false: a later stage failed
       auto row = reader.next();
@@ -292,11 +292,11 @@ int run(const CLI::App& app, const Options& o) {
   const fs::path input_path = path(o.input, "readings.csv");
   std::string input = o.input == "-" ? "stdin" : o.input;
   std::optional<std::uint64_t> spikes;
-  if (o.input.empty()) {  // generated data; Ctrl-C stops it, and nothing is kept
+  if (o.input.empty()) {  // generated data; Ctrl-C or SIGTERM stops it, and nothing is kept
     const auto data = streamlab::write_sensor_csv(input_path, o.rows, o.seed, [] { return !streamlab::interrupted(); });
     if (!data.complete) {
-      fmt::print("Interrupted (Ctrl-C) while generating the data: nothing kept.\n");
-      return 130;
+      fmt::print("{} while generating the data: nothing kept.\n", streamlab::interrupt_name());
+      return streamlab::interrupt_exit_status();
     }
     spikes = data.spikes;
     input = fmt::format("a generated temporary file ({} rows, seed {})", fmt::group_digits(o.rows), o.seed);
@@ -308,6 +308,7 @@ int run(const CLI::App& app, const Options& o) {
     const streamlab::CsvOptions csv{.delimiter = o.delimiter[0], .records_span_lines = false, .max_record_bytes = 4096};
     reader.emplace(o.input == "-" ? streamlab::CsvReader::from_stdin(csv)
                                   : streamlab::CsvReader::open(input_path, csv));
+    streamlab::throw_if_interrupted();  // a signal while it waited for the header: not an empty input
     if (reader->empty()) return streamlab::usage_error(app, fmt::format("{}: the input is empty", input));
     for (const char* column : {"timestamp_ms", "sensor_id", "value"}) reader->require_column(column);
     output.emplace(path(o.output, "scored.csv")), dead_letter.emplace(path(o.dead_letter, "dead_letter.csv"));
@@ -335,7 +336,7 @@ int run(const CLI::App& app, const Options& o) {
   if (!failure && rejected > o.max_reject_rate)
     error = fmt::format("{:.1f}% of the rows were rejected, more than --max-reject-rate {} allows", 100 * rejected,
                         o.max_reject_rate);
-  if (error.empty()) output->commit();  // a Ctrl-C run keeps what it read
+  if (error.empty()) output->commit();  // an interrupted run keeps what it read
   dead_letter->commit();                // the dead letters and the summary always: complete for the rows read
   const char* status = !error.empty() ? "failed" : streamlab::interrupted() ? "interrupted" : "complete";
   if (json) {
@@ -356,8 +357,8 @@ int run(const CLI::App& app, const Options& o) {
     return 1;
   }
   if (streamlab::interrupted()) {
-    fmt::print("\nInterrupted (Ctrl-C): the readings read so far were processed and written.\n");
-    return 130;
+    fmt::print("\n{}: the readings read so far were processed and written.\n", streamlab::interrupt_name());
+    return streamlab::interrupt_exit_status();
   }
   streamlab::section("✅ Streaming Best Practices");
   fmt::print(
@@ -381,7 +382,7 @@ int main(int argc, char** argv) {
   app.footer(
       "Input: CSV naming the columns timestamp_ms (an integer), sensor_id (any text) and value (a number); a row\n"
       "that does not fit is a dead letter. Exit status: 0 done; 1 a stage failed, too many rows were rejected\n"
-      "(--max-reject-rate) or a file could not be written; 2 a bad option or input; 130 Ctrl-C.");
+      "(--max-reject-rate) or a file could not be written; 2 a bad option or input; 130 Ctrl-C; 143 SIGTERM.");
   app.add_option("--input", o.input, "read FILE (- for stdin) instead of generated data");
   app.add_option("--delimiter", o.delimiter, "the input's field separator: one character ($'\\t' for a tab)");
   app.add_option("--output", o.output, "write the scored readings to FILE (written atomically)");
@@ -404,6 +405,6 @@ int main(int argc, char** argv) {
           {{"--input", o.input}},
           {{"--output", o.output}, {"--dead-letter", o.dead_letter}, {"--summary-json", o.summary_json}}))
     return streamlab::usage_error(app, *path_error);  // before any work: a folder as output, or one file named twice
-  streamlab::install_interrupt_flag();  // before any work: a Ctrl-C from here on ends the run cleanly
+  streamlab::install_interrupt_flag();  // before any work: Ctrl-C or SIGTERM from here on ends the run cleanly
   return streamlab::run_program(app.get_name(), [&] { return run(app, o); });  // every error caught: files removed
 }

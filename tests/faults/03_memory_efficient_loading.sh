@@ -41,6 +41,81 @@ fault_directory_as_input() {
 
 # --- signals: SIGINT and SIGTERM at each phase
 
+# Helpers of this section (the lesson in the background and the signals: lib.sh).
+# big_csv_growing MB: the lesson is writing its big.csv and has written more than MB MB of it.
+big_csv_growing() { [ -n "$(find "$tmp" -name big.csv -size +"$1"M 2>/dev/null | head -n 1)" ]; }
+# big_csv_read: the lesson has big.csv open for reading (its last phase: streamed, then loaded whole).
+big_csv_read() {
+  local fd
+  for fd in /proc/"$pid"/fd/*; do
+    [[ $(readlink "$fd" 2>/dev/null) == */big.csv ]] || continue
+    # The access mode is the lowest octal digit of `flags` in fdinfo, & 3: 0 is O_RDONLY.
+    (($(awk '/^flags:/ { print substr($2, length($2)) }' /proc/"$pid"/fdinfo/"${fd##*/}" 2>/dev/null || echo 1) % 4 == 0)) &&
+      return 0
+  done
+  return 1
+}
+# signals_expect_stopped STATUS WORDS WHEN: the run ended with STATUS, printed "WORDS: stopped before
+# the end.", wrote nothing to stderr, and left nothing in its TMPDIR.
+signals_expect_stopped() {
+  expect_status "$1"
+  expect_line "$2: stopped before the end."
+  [ -z "$err" ] || fail "stderr: $(head -n 3 <<<"$err")"
+  expect_tmp_empty "$3"
+}
+
+# Ctrl-C while the lesson writes its big file (--big-mb 300, once 20 MB are written): exit 130,
+# *Interrupted (Ctrl-C)*, and the 300 MB file and its folder are gone. (Before, lesson 03 had no
+# handler: Ctrl-C killed it and left big.csv, 89 MB of it, and the folder.)
+fault_sigint_while_writing_the_big_file() {
+  start_in_private_tmp --big-mb 300
+  wait_until "big.csv past 20 MB" big_csv_growing 20
+  send_signals INT
+  signals_expect_stopped 130 "Interrupted (Ctrl-C)" "after Ctrl-C while writing big.csv"
+}
+
+# SIGTERM while it reads the big file back (streaming it, or loading it whole): exit 143,
+# *Terminated (SIGTERM)*, nothing left.
+fault_sigterm_while_reading_the_big_file() {
+  start_in_private_tmp --big-mb 300
+  wait_until "big.csv open for reading" big_csv_read
+  send_signals TERM
+  signals_expect_stopped 143 "Terminated (SIGTERM)" "after SIGTERM while reading big.csv"
+}
+
+# SIGTERM, then Ctrl-C while the lesson stops: the first decides (143), nothing is left.
+fault_second_signal_during_cleanup() {
+  start_in_private_tmp --big-mb 300
+  wait_until "big.csv past 20 MB" big_csv_growing 20
+  send_signals TERM INT
+  signals_expect_stopped 143 "Terminated (SIGTERM)" "after SIGTERM then Ctrl-C"
+}
+
+# --input - from a pipe that stays open and quiet: a signal ends the wait for more input at once
+# (143 for SIGTERM, 130 for Ctrl-C), with no summary of a partial input. (Before: killed by the
+# signal, no words.)
+fault_signal_while_waiting_on_stdin() {
+  local signal
+  mkfifo in.fifo
+  for signal in TERM INT; do
+    stdin_file=in.fifo start_in_private_tmp --input -
+    exec 3>in.fifo
+    # 20,000 rows (about 250 KB), more than a pipe holds (64 KB): when the writing returns, the lesson
+    # has read most of them — it runs, its handler installed — and then it waits for the rest of
+    # the last row, which does not come.
+    awk 'BEGIN { print "timestamp_ms,sensor_id,value"; for (i = 1; i <= 20000; ++i) printf "%d,a,%d.5\n", i, i
+                 printf "20001,a,2." }' >&3
+    send_signals "$signal"
+    exec 3>&-
+    if [ "$signal" = TERM ]; then
+      signals_expect_stopped 143 "Terminated (SIGTERM)" "after SIGTERM while waiting on stdin"
+    else
+      signals_expect_stopped 130 "Interrupted (Ctrl-C)" "after Ctrl-C while waiting on stdin"
+    fi
+    expect_no_line "good rows"
+  done
+}
+
 # --- threads, workers and input: a thread that cannot start, a stray quote, too many sensors, numbers at the edge
 
 # A stray quote early in a CSV of 100,001 data lines (an opening quote never closed) costs its own

@@ -208,6 +208,128 @@ fault_stale_temporary_removed() {
 
 # --- signals: SIGINT and SIGTERM at each phase
 
+# Helpers of this section (the lesson in the background and the signals: lib.sh; experiment.09.4
+# covers Ctrl-C, once and twice, while generating and Ctrl-C twice while processing).
+# signals_expect_clean WHEN: no *.tmp-* file here or in TMPDIR, and nothing left in TMPDIR.
+signals_expect_clean() {
+  local left
+  left=$(find "$PWD" -name '*.tmp-*' | head -n 3)
+  [ -z "$left" ] || fail "temporary files left $1: $left"
+  expect_tmp_empty "$1"
+}
+# signals_expect_counts_add_up: read = rejected + valid, written = valid, and kept.csv and
+# summary.json hold what the report says (the run was --output kept.csv --summary-json summary.json).
+signals_expect_counts_add_up() {
+  local records rejected valid written
+  records=$(grep -oE 'Source: [0-9,]+ records' <<<"$out" | tr -dc '0-9')
+  rejected=$(($(grep -oE '(Parse|Filter): [0-9,]+ rejected' <<<"$out" | tr -dc '0-9\n' | paste -sd+)))
+  valid=$(grep -oE '[0-9,]+ valid readings' <<<"$out" | tr -dc '0-9')
+  written=$(grep -oE 'Sink: [0-9,]+ rows' <<<"$out" | tr -dc '0-9')
+  expect_eq "$records" "$((rejected + valid))" "records read = rejected + valid"
+  expect_eq "$written" "$valid" "rows written = valid readings"
+  expect_eq "$(($(wc -l <kept.csv) - 1))" "$valid" "rows in kept.csv"
+  grep -q "\"status\": \"interrupted\", \"rows_read\": $records, \"rows_valid\": $valid, \"rows_written\": $valid," \
+    summary.json || fail "summary.json does not say interrupted with these counts: $(head -c 200 summary.json)"
+}
+
+# SIGTERM (what `kill`, `timeout` and `docker stop` send) while the lesson generates its data: 143,
+# *Terminated (SIGTERM)*, nothing kept or left — and the same with Ctrl-C coming while it stops.
+# (Before, SIGTERM killed it: readings.csv.tmp-* and the temporary folder were left.)
+fault_sigterm_while_generating() {
+  local signals
+  for signals in TERM "TERM INT"; do
+    start_in_private_tmp --rows 40000000
+    wait_for_file "$tmp" 'readings.csv.tmp-*'
+    # shellcheck disable=SC2086
+    send_signals $signals
+    expect_status 143
+    expect_line "Terminated (SIGTERM) while generating the data: nothing kept."
+    signals_expect_clean "after SIG${signals// / then SIG} while generating"
+  done
+}
+
+# SIGTERM while the stages process the readings and the sink writes kept.csv (once 2 MB are
+# written): 143; what was read is processed, written and committed — kept.csv, dead letters and
+# summary (status "interrupted") agree — and nothing is left. (Before: killed, nothing committed,
+# kept.csv.tmp-* and the temporary folder left.)
+fault_sigterm_while_processing() {
+  start_in_private_tmp --rows 2000000 --output kept.csv --dead-letter dead.csv --summary-json summary.json
+  wait_for_file "$PWD" 'kept.csv.tmp-*' 2000
+  send_signals TERM
+  expect_status 143
+  expect_line "Terminated (SIGTERM): the readings read so far were processed and written."
+  signals_expect_counts_add_up
+  [ -f dead.csv ] || fail "no dead.csv"
+  signals_expect_clean "after SIGTERM while processing"
+}
+
+# A second signal while the lesson stops (small batches and a long queue leave it a few tenths of
+# a second of work after the first): the first one decides the status and the words, the second
+# cuts nothing short — all is written and nothing is left. Both orders.
+fault_second_signal_during_cleanup() {
+  local first second status_wanted words
+  for first in TERM INT; do
+    second=$([ "$first" = TERM ] && echo INT || echo TERM)
+    status_wanted=$([ "$first" = TERM ] && echo 143 || echo 130)
+    words=$([ "$first" = TERM ] && echo "Terminated (SIGTERM)" || echo "Interrupted (Ctrl-C)")
+    rm -f kept.csv summary.json
+    start_in_private_tmp --rows 2000000 --batch-size 10 --queue-capacity 300000 --output kept.csv \
+      --summary-json summary.json
+    wait_for_file "$PWD" 'kept.csv.tmp-*' 2000
+    send_signals "$first" "$second"
+    expect_status "$status_wanted"
+    expect_line "$words: the readings read so far were processed and written."
+    signals_expect_counts_add_up
+    signals_expect_clean "after SIG$first then SIG$second while processing"
+  done
+}
+
+# --input - from a pipe that stays open and quiet (a producer that paused): the lesson waits for
+# input, and a signal ends that wait at once — the whole records read so far are processed and
+# written; the record cut short ("3,a,3.", no line end yet) is dropped, not read as the value 3.
+# SIGTERM, then Ctrl-C. (Before: Ctrl-C hung until the writer closed the pipe; SIGTERM killed it
+# and left kept.csv.tmp-* and the temporary folder.)
+fault_signal_while_waiting_for_input() {
+  local signal
+  mkfifo in.fifo
+  for signal in TERM INT; do
+    rm -f kept.csv summary.json
+    stdin_file=in.fifo start_in_private_tmp --input - --output kept.csv --summary-json summary.json
+    exec 3>in.fifo  # the lesson's stdin opens once a writer does
+    printf 'timestamp_ms,sensor_id,value\n1,a,1.5\n2,a,2.5\n3,a,3.' >&3
+    wait_until "kept.csv.tmp-* (made once the header is read)" output_started
+    send_signals "$signal"
+    exec 3>&-
+    expect_status "$([ "$signal" = TERM ] && echo 143 || echo 130)"
+    expect_line "$([ "$signal" = TERM ] && echo "Terminated (SIGTERM)" || echo "Interrupted (Ctrl-C)"): the readings read so far were processed and written."
+    signals_expect_counts_add_up
+    ! grep -q '^4,3,' kept.csv || fail "the record cut short was written: $(grep '^4,3,' kept.csv)"
+    expect_le "$(grep -oE 'Source: [0-9,]+ records' <<<"$out" | tr -dc '0-9')" 2 "records read (the whole ones)"
+    signals_expect_clean "after SIG$signal while waiting for input"
+  done
+}
+
+# A signal while the lesson waits for its input's first line (the header): 130 for Ctrl-C, 143 for
+# SIGTERM, *stopped before the end*, not "the input is empty" (exit 2), and nothing left.
+fault_signal_while_waiting_for_the_header() {
+  local signal
+  mkfifo in.fifo
+  for signal in INT TERM; do
+    stdin_file=in.fifo start_in_private_tmp --input - --output kept.csv
+    exec 3>in.fifo
+    wait_until "the lesson's temporary folder" lesson_temp_folder_made
+    send_signals "$signal"
+    exec 3>&-
+    expect_status "$([ "$signal" = TERM ] && echo 143 || echo 130)"
+    expect_line "$([ "$signal" = TERM ] && echo "Terminated (SIGTERM)" || echo "Interrupted (Ctrl-C)"): stopped before the end."
+    [ -z "$err" ] || fail "stderr: $err"
+    [ ! -e kept.csv ] || fail "kept.csv was written"
+    signals_expect_clean "after SIG$signal while waiting for the header"
+  done
+}
+output_started() { [ -n "$(find "$PWD" -maxdepth 1 -name 'kept.csv.tmp-*' | head -n 1)" ]; }
+lesson_temp_folder_made() { [ -n "$(find "$tmp" -maxdepth 1 -name 'streamlab-lesson09-*' | head -n 1)" ]; }
+
 # --- threads, workers and input: a thread that cannot start, a stray quote, too many sensors, numbers at the edge
 
 # readings_csv N [SENSORS]: N rows of readings (header first) of SENSORS sensors s0, s1, ... in turn (default 4).

@@ -8,7 +8,7 @@
 # the lesson needs no temporary folder, and runs.
 fault_missing_tmpdir() {
   local real=$lesson
-  lesson=env
+  lesson="env"
   run TMPDIR=/nonexistent/streamlab "$real" --big-mb 1
   expect_status 1
   [ "$err" = "03_memory_efficient_loading: error: cannot create a temporary folder in /nonexistent/streamlab (TMPDIR): No such file or directory" ] ||

@@ -30,7 +30,7 @@ paths_expect_clean() {
 paths_run_with_tmpdir() {
   local dir=$1 real=$lesson
   shift
-  lesson=env
+  lesson="env"
   run TMPDIR="$dir" "$real" "$@"
   lesson=$real
 }

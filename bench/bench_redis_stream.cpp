@@ -1,10 +1,12 @@
 // Lesson 10 over a private redis-server: XADD one per round trip against pipelined batches;
 // XREADGROUP COUNT 1 against COUNT 100; and the lesson's own consumers end to end, with 1, 2 and 4
-// consumer processes. The round-trip benchmarks run twice: over a unix socket (`unix`), and over
-// TCP on 127.0.0.1 (`tcp`, a port picked at run time), the network stack a client on another machine
-// goes through; a batch saves one round trip per command, so the longer the round trip the more
+// consumer processes. The round-trip benchmarks run over three links: a unix socket; TCP on
+// 127.0.0.1 (a port picked at run time), the network stack a client on another machine goes
+// through; and that TCP port behind a DelayedLink adding ~100 µs to each round trip, as between two
+// machines. A batch saves one round trip per command, so the longer the round trip the more
 // pipelining pays. Times are wall-clock (UseRealTime): the client mostly waits for the server, so
 // its CPU time would flatter it.
+#include "delayed_link.hpp"
 #include "streamlab/redis.hpp"
 
 #include <benchmark/benchmark.h>
@@ -23,14 +25,33 @@ namespace {
 
 namespace redis = streamlab::redis;
 
+// The links a client can reach the server by: a unix socket; TCP on 127.0.0.1; and TCP through a
+// DelayedLink that adds 50 µs each way, a round trip of ~100 µs more, as between two machines in one
+// data centre.
+enum class Link { unix_socket, tcp_loopback, tcp_100us };
+constexpr auto unix_socket = Link::unix_socket;
+constexpr auto tcp_loopback = Link::tcp_loopback;
+constexpr auto tcp_100us = Link::tcp_100us;
+
 // One server of each kind for the whole program, started on first use and stopped at exit.
-template <redis::Listen link = redis::Listen::unix_socket>
+template <redis::Listen listen = redis::Listen::unix_socket>
 redis::LocalServer& server() {
-  static redis::LocalServer instance{std::chrono::milliseconds{5000}, link};
+  static redis::LocalServer instance{std::chrono::milliseconds{5000}, listen};
   return instance;
 }
-constexpr auto unix_socket = redis::Listen::unix_socket;
-constexpr auto tcp_loopback = redis::Listen::tcp_loopback;
+
+template <Link link>
+redis::Address address() {
+  if constexpr (link == Link::unix_socket) {
+    return server<redis::Listen::unix_socket>().address();
+  } else if constexpr (link == Link::tcp_loopback) {
+    return server<redis::Listen::tcp_loopback>().address();
+  } else {
+    const redis::Address& tcp = server<redis::Listen::tcp_loopback>().address();
+    static streamlab::bench::DelayedLink relay{tcp.host, tcp.port, std::chrono::microseconds{50}};
+    return redis::Address::parse(fmt::format("redis://127.0.0.1:{}", relay.port()));
+  }
+}
 
 redis::Command xadd(const std::string& stream, int i) {
   return {"XADD",   stream,
@@ -42,10 +63,20 @@ redis::Command xadd(const std::string& stream, int i) {
           "value",  "21.125"};
 }
 
+// PING, one per round trip: the link's round trip plus the least work a server can do.
+template <Link link>
+void ping_round_trip(benchmark::State& state) {
+  redis::Connection r{address<link>()};
+  for (auto _ : state) benchmark::DoNotOptimize(r.command({"PING"}));
+}
+BENCHMARK_TEMPLATE(ping_round_trip, unix_socket)->UseRealTime();
+BENCHMARK_TEMPLATE(ping_round_trip, tcp_loopback)->UseRealTime();
+BENCHMARK_TEMPLATE(ping_round_trip, tcp_100us)->UseRealTime();
+
 // One XADD, one round trip: the client waits for each reply before it sends the next command.
-template <redis::Listen link>
+template <Link link>
 void xadd_one_per_round_trip(benchmark::State& state) {
-  redis::Connection r{server<link>().address()};
+  redis::Connection r{address<link>()};
   r.command({"DEL", "bench:one"});
   int i = 0;
   for (auto _ : state) benchmark::DoNotOptimize(r.command(xadd("bench:one", i++)));
@@ -53,11 +84,12 @@ void xadd_one_per_round_trip(benchmark::State& state) {
 }
 BENCHMARK_TEMPLATE(xadd_one_per_round_trip, unix_socket)->UseRealTime();
 BENCHMARK_TEMPLATE(xadd_one_per_round_trip, tcp_loopback)->UseRealTime();
+BENCHMARK_TEMPLATE(xadd_one_per_round_trip, tcp_100us)->UseRealTime();
 
 // N XADDs written at once, then N replies read: one round trip for the batch (lesson 02's batching).
-template <redis::Listen link>
+template <Link link>
 void xadd_pipelined(benchmark::State& state) {
-  redis::Connection r{server<link>().address()};
+  redis::Connection r{address<link>()};
   r.command({"DEL", "bench:pipelined"});
   const int n = static_cast<int>(state.range(0));
   std::vector<redis::Command> batch;
@@ -71,12 +103,13 @@ void xadd_pipelined(benchmark::State& state) {
 }
 BENCHMARK_TEMPLATE(xadd_pipelined, unix_socket)->Arg(100)->Arg(1000)->UseRealTime();
 BENCHMARK_TEMPLATE(xadd_pipelined, tcp_loopback)->Arg(100)->Arg(1000)->UseRealTime();
+BENCHMARK_TEMPLATE(xadd_pipelined, tcp_100us)->Arg(100)->Arg(1000)->UseRealTime();
 
 // XREADGROUP COUNT n (NOACK: nothing left pending) over a stream of 100,000 entries, read again
 // from the start when it runs out.
-template <redis::Listen link>
+template <Link link>
 void xreadgroup_count(benchmark::State& state) {
-  redis::Connection r{server<link>().address()};
+  redis::Connection r{address<link>()};
   const std::string stream = "bench:read";
   if (r.command({"EXISTS", stream}).integer() == 0) {
     std::vector<redis::Command> batch;
@@ -104,6 +137,7 @@ void xreadgroup_count(benchmark::State& state) {
 }
 BENCHMARK_TEMPLATE(xreadgroup_count, unix_socket)->Arg(1)->Arg(100)->UseRealTime();
 BENCHMARK_TEMPLATE(xreadgroup_count, tcp_loopback)->Arg(1)->Arg(100)->UseRealTime();
+BENCHMARK_TEMPLATE(xreadgroup_count, tcp_100us)->Arg(1)->Arg(100)->UseRealTime();
 
 // The lesson end to end: 20,000 readings in a stream, then N `consume` processes of the lesson
 // (batches of 100, each committed with its XACK in one MULTI/EXEC), timed from their start until

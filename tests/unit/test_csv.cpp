@@ -566,3 +566,29 @@ TEST_CASE("streaming a 200 MB file keeps peak memory growth under 16 MB", "[slow
   const std::uint64_t reference = std::max(peak_before, baseline);
   CHECK((peak_after > reference ? peak_after - reference : 0) < limit);
 }
+
+TEST_CASE("a column's range: a number outside it is out_of_range, like one too large for its type") {
+  auto reader = CsvReader::from_string("timestamp_ms,value\n5,1e12\n-5,-1e12\n0,1.5e12\n7,1e308\n");
+  std::vector<std::pair<std::optional<RowError>, std::optional<RowError>>> errors;
+  while (auto row = reader.next()) {
+    errors.emplace_back(row->get<std::int64_t>(0, 0).error, row->get<double>(1, -1e12, 1e12).error);
+  }
+  REQUIRE(errors.size() == 4);
+  CHECK(errors[0] == std::pair{std::optional<RowError>{}, std::optional<RowError>{}});  // the bounds are in
+  CHECK(errors[1].first == RowError::out_of_range);                                     // a time before 1970
+  CHECK(errors[1].second == std::nullopt);
+  CHECK(errors[2].second == RowError::out_of_range);
+  CHECK(errors[3].second == RowError::out_of_range);
+  CHECK(CsvReader::from_string("v\nnan\n").next()->get<double>(0, -1.0, 1.0).error == RowError::non_finite);
+}
+
+TEST_CASE("require_column: a column the header names twice is an error naming it; control bytes are escaped") {
+  auto reader = CsvReader::from_string("a,value,b,value\n1,2,3,4\n");
+  CHECK(reader.column("value") == 1u);  // column(): the first one
+  CHECK(reader.require_column("a") == 0u);
+  CHECK_THROWS_WITH(reader.require_column("value"), "string: the header names column 'value' twice (columns 2 and 4)");
+  auto escaped = CsvReader::from_string("ti\x1b[2Jme,v\x07\n1,2\n");
+  CHECK_THROWS_WITH(escaped.require_column("value"),
+                    "string: no column named 'value' (columns: ti\\x1b[2Jme, v\\x07)");  // it used to print them raw
+  CHECK(streamlab::escape_control_bytes(std::string_view("a\0b\n\x7f\xc3\xa9", 7)) == "a\\x00b\\x0a\\x7f\xc3\xa9");
+}

@@ -249,11 +249,13 @@ fault_sigterm_while_generating() {
 }
 
 # SIGTERM while the stages process the readings and the sink writes kept.csv (once 2 MB are
-# written): 143; what was read is processed, written and committed — kept.csv, dead letters and
-# summary (status "interrupted") agree — and nothing is left. (Before: killed, nothing committed,
-# kept.csv.tmp-* and the temporary folder left.)
+# written; batches of 10 leave it more than a second of work after that): 143; what was read is
+# processed, written and committed — kept.csv, dead letters and summary (status "interrupted")
+# agree — and nothing is left. (Before: killed, nothing committed, kept.csv.tmp-* and the
+# temporary folder left.)
 fault_sigterm_while_processing() {
-  start_in_private_tmp --rows 2000000 --output kept.csv --dead-letter dead.csv --summary-json summary.json
+  start_in_private_tmp --rows 2000000 --batch-size 10 --output kept.csv --dead-letter dead.csv \
+    --summary-json summary.json
   wait_for_file "$PWD" 'kept.csv.tmp-*' 2000
   send_signals TERM
   expect_status 143

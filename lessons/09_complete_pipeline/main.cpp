@@ -3,6 +3,7 @@
 // batches, workers by key, order, memory reuse) is the library's KeyedPipeline. Golden: expected_output/09_*.txt
 // Run: scripts/run-lessons 9, or build/release/lessons/09_complete_pipeline --input FILE --output FILE
 #include "streamlab/atomic_file.hpp"
+#include "streamlab/chart.hpp"
 #include "streamlab/cli.hpp"
 #include "streamlab/csv.hpp"
 #include "streamlab/dead_letters.hpp"
@@ -38,6 +39,7 @@ struct Options {
   std::uint64_t seed = 42;
   int workers = 1;
   double max_reject_rate = 1.0;  // 1: off
+  streamlab::ChartOptions charts;
 };
 
 //! [reading]
@@ -116,6 +118,7 @@ struct Pipeline {
   std::vector<std::vector<Model>> models{static_cast<std::size_t>(options.workers)};  // per worker, per sensor
   std::vector<streamlab::OnlineStats> stats{};                                        // per sensor, for the z-scores
   std::vector<SensorResult> results{};                                                // per sensor
+  std::vector<std::pair<double, bool>> first_sensor{};  // its first 2,000 readings and flags, for the chart
   streamlab::KeyedPipeline<Reading> stages{{.workers = models.size(),
                                             .batch_size = static_cast<std::size_t>(options.batch_size),
                                             .batch_timeout = std::chrono::milliseconds(options.batch_timeout_ms),
@@ -190,6 +193,7 @@ struct Pipeline {
         if (r.predicted) s.model_error += std::abs(r.value - r.prediction);
         s.values.add(r.value);
         s.anomalies += r.anomaly;
+        if (r.sensor == 0 && first_sensor.size() < 2000) first_sensor.emplace_back(r.value, r.anomaly);
       }
     }
     output.write(rows);
@@ -247,6 +251,26 @@ void show_model(const Pipeline& p, std::optional<std::uint64_t> spikes) {
       "  Anomalies flagged (error > 5 σ of past errors): {}{}\n",
       rate(all.model_error, forecasts), rate(all.baseline_error, forecasts), fmt::group_digits(all.anomalies),
       spikes ? fmt::format(" (the generator put in {} spikes)", fmt::group_digits(*spikes)) : "");
+}
+
+// Notice: one sensor's readings as its model met them: each flagged anomaly stands out of the level it learnt.
+void show_chart(const Pipeline& p) {
+  std::vector<double> n, values, flagged_n, flagged;
+  for (const auto& [value, anomaly] : p.first_sensor) {
+    n.push_back(static_cast<double>(n.size() + 1)), values.push_back(value);
+    if (anomaly) flagged_n.push_back(n.back()), flagged.push_back(value);
+  }
+  if (p.options.charts.draw && !n.empty()) {
+    streamlab::LineChart chart{fmt::format("reading of sensor {}", p.sensors.name(0)), "value", 80, 14};
+    chart.add_line("reading", n, values);
+    chart.add_points("flagged as an anomaly", flagged_n, flagged);
+    fmt::print("\nSensor {}, its first {} readings:\n{}", p.sensors.name(0), fmt::group_digits(n.size()),
+               chart.render());
+  }
+  const auto& folder = p.options.charts.plot_data_dir;  // for gnuplot: the readings, and the flagged ones
+  if (folder.empty()) return;
+  streamlab::write_columns_csv(folder / "09_readings.csv", {"n", "value"}, {n, values});
+  streamlab::write_columns_csv(folder / "09_anomalies.csv", {"n", "value"}, {flagged_n, flagged});
 }
 
 // Notice: the seed's example metrics, measured (they vary), and CPU time by stage: where speed-ups pay.
@@ -346,6 +370,7 @@ int run(const CLI::App& app, const Options& o) {
   streamlab::banner("09 · Complete Pipeline");
   show_pipeline(p, input);
   show_model(p, spikes);
+  show_chart(p);
   show_metrics(p);
   if (rejected > 0.5)
     fmt::print(stderr, "{}: warning: {:.1f}% of the rows were rejected (is --delimiter right?)\n", app.get_name(),
@@ -392,6 +417,7 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber & CLI::Range(0.0, 1.0));
   streamlab::add_count_option(app, "--rows", o.rows, "rows of generated data (without --input)", 100'000'000);
   streamlab::add_seed_option(app, o.seed);
+  streamlab::add_chart_options(app, o.charts);
   streamlab::add_count_option(app, "--batch-size", o.batch_size, "readings per batch (5. Batch)", 1'000'000);
   streamlab::add_count_option(app, "--batch-timeout-ms", o.batch_timeout_ms, "a batch leaves after this long", 60'000);
   streamlab::add_count_option(app, "--queue-capacity", o.queue_capacity, "readings read ahead", 10'000'000);

@@ -117,3 +117,23 @@ predict_1() {
   cmp -s one.csv four.csv || fail "four.csv differs from one.csv"
   expect_eq "$(wc -l <four.csv)" 199595 "lines in four.csv"
 }
+
+# 6. `--no-charts --plot-data .`: no chart; 09_readings.csv (n,value: 2,000 rows) and
+#    09_anomalies.csv (n,value: 6 rows, at readings 89, 196, 510, 1109, 1459, 1980); the same files
+#    with --workers 4; and by default the chart is there.
+experiment_6() {
+  run
+  expect_line "        ● reading   ○ flagged as an anomaly"
+  run --no-charts --plot-data .
+  expect_status 0
+  expect_no_line "        ● reading   ○ flagged as an anomaly"
+  expect_no_line "Sensor 0, its first 2,000 readings:"
+  [ "$(head -n 1 09_readings.csv 2>/dev/null)" = "n,value" ] || fail "09_readings.csv has no header n,value"
+  expect_eq "$(($(wc -l <09_readings.csv) - 1))" 2000 "rows in 09_readings.csv"
+  flagged=$(tail -n +2 09_anomalies.csv | cut -d, -f1 | paste -sd' ')
+  [ "$flagged" = "89 196 510 1109 1459 1980" ] || fail "readings of sensor 0 flagged: '$flagged'"
+  mkdir four
+  run --no-charts --plot-data four --workers 4
+  cmp -s 09_anomalies.csv four/09_anomalies.csv || fail "09_anomalies.csv differs with --workers 4"
+  cmp -s 09_readings.csv four/09_readings.csv || fail "09_readings.csv differs with --workers 4"
+}

@@ -18,6 +18,7 @@
 #include <optional>
 #include <ranges>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -29,7 +30,8 @@ struct ParallelOptions {
   /// The pool to run on. When null, the generator makes its own pool of `threads` workers and
   /// joins it when it finishes (or is destroyed). A given pool must outlive the generator; if
   /// someone drops its queued items (`ThreadPool::cancel_pending`), the map ends by throwing
-  /// std::runtime_error rather than waiting for items that will never come.
+  /// std::runtime_error rather than waiting for items that will never come: ordered, after every
+  /// item before the first one dropped (never with a gap); unordered, at the consumer's next step.
   ThreadPool* pool = nullptr;
   /// Workers of the generator's own pool (ignored when `pool` is set); 0 means one per core.
   std::size_t threads = 0;
@@ -68,8 +70,8 @@ struct ParallelState {
   // The outcome the consumer is blocked on (none: max). A worker wakes the consumer only for
   // that one, so finishing items ahead of their turn costs no wake-up.
   std::uint64_t waiting_for = std::numeric_limits<std::uint64_t>::max();
-  bool draining = false;  // the consumer waits in drain(): wake it on every finished task
-  std::atomic<bool> stop{false};
+  bool draining = false;          // the consumer waits in drain(): wake it on every finished task
+  std::atomic<bool> stop{false};  // skip every item not started: the consumer is gone, or (unordered) an item failed
   // The first failing item in input order. Ordered, the items after it are skipped and the items
   // before it still run, so the consumer sees every result before the failure, then the failure.
   std::atomic<std::size_t> first_failure{std::numeric_limits<std::size_t>::max()};
@@ -78,6 +80,17 @@ struct ParallelState {
   Resequencer<Outcome> outcomes;
   std::uint64_t finished = 0;  // unordered: the number the next outcome gets
   std::exception_ptr failure;  // unordered: the first exception, for the consumer at its next step
+
+  // Item `index` failed (f threw, or its task was dropped from the pool). Ordered, only the items
+  // after the earliest failure are skipped: an item before it, even one a worker took off the
+  // queue just before, still runs, so the consumer gets every item up to the failure, then the
+  // failure — never a gap. Unordered, the failure reaches the consumer at its next step: skip all.
+  void note_failure(std::size_t index) noexcept {
+    std::size_t seen = first_failure.load();
+    while (index < seen && !first_failure.compare_exchange_weak(seen, index)) {
+    }
+    if (!ordered) stop.store(true);
+  }
 
   // Records the outcome of task `index` and wakes the consumer if it waits for it.
   void finish(std::size_t index, Outcome outcome) {
@@ -139,7 +152,9 @@ class TaskTicket {
     typename ParallelState<Result>::Outcome dropped;
     dropped.error =
         std::make_exception_ptr(std::runtime_error("parallel_map: a queued item was dropped from the pool"));
-    state_->stop.store(true);
+    // Not `stop`: a worker may have taken an earlier item off the queue just before the drop and
+    // look at the state just after it; that item must still run (issue 18).
+    state_->note_failure(index_);
     state_->finish(index_, std::move(dropped));
   }
   ParallelState<Result>& state() const noexcept { return *state_; }
@@ -193,11 +208,7 @@ Generator<Result> parallel_map_impl(Range input, F f, ParallelOptions options, b
             outcome.value.emplace(std::invoke(fn, std::move(item)));
           } catch (...) {
             outcome.error = std::current_exception();
-            // Lower the first failure to this index (another, earlier item may fail later).
-            std::size_t seen = shared.first_failure.load();
-            while (index < seen && !shared.first_failure.compare_exchange_weak(seen, index)) {
-            }
-            if (!shared.ordered) shared.stop.store(true);  // unordered: start nothing new, skip the rest
+            shared.note_failure(index);  // start nothing new; skip what comes after it
           }
         }
         ticket.finish(std::move(outcome));
@@ -226,7 +237,12 @@ Generator<Result> parallel_map_impl(Range input, F f, ParallelOptions options, b
     }
     ++consumed;
     if (outcome.error) std::rethrow_exception(outcome.error);
-    if (!outcome.value) continue;  // skipped after a failure, which reaches the consumer first
+    if (!outcome.value) {
+      if (!ordered) continue;  // skipped after a failure, which reached the consumer first
+      // Ordered, an item is skipped only after the earliest failure, which is rethrown above before
+      // the consumer gets this far. Never a silent gap: should it ever happen, say so.
+      throw std::logic_error("parallel_map: item " + std::to_string(consumed - 1) + " was skipped without an error");
+    }
     co_yield std::move(*outcome.value);
   }
 }

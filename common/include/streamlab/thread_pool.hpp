@@ -106,7 +106,8 @@ class ThreadPool {
   }
 
   /// Drops the queued tasks that no worker has started yet and returns how many were dropped.
-  /// Tasks already running are not interrupted.
+  /// Tasks already running are not interrupted. A task a worker has just taken off the queue
+  /// counts as running: it is not dropped, though it may begin only after this returns.
   std::size_t cancel_pending() {
     std::deque<std::unique_ptr<Task>> dropped;
     {

@@ -334,6 +334,29 @@ lesson_temp_folder_made() { [ -n "$(find "$tmp" -maxdepth 1 -name 'streamlab-les
 
 # --- threads, workers and input: a thread that cannot start, a stray quote, too many sensors, numbers at the edge
 
+# --workers 64 in an address space capped at 300 MB (`ulimit -v 300000`): the stacks of 3 + 64
+# threads (8 MiB each) do not fit, so a thread cannot be created. Exit 1 with one line naming it,
+# no output, nothing left behind. (It used to hang for ever once the input filled the queues, SIGTERM
+# or not: the stages already started stayed blocked on them.) The SIGKILL after 60 s is a guard only.
+fault_thread_cannot_start() {
+  mkdir -p tmp
+  readings_csv 200000 >readings.csv  # more than the queues and batch parts hold
+  printf '#!/bin/sh\nulimit -v 300000 || exit 99\nexec timeout -s KILL 60 "%s" "$@"\n' "$lesson" >capped.sh
+  chmod +x capped.sh
+  local lesson=$PWD/capped.sh
+  TMPDIR=$PWD/tmp run --input readings.csv --output scored.csv --dead-letter rejected.csv --workers 64
+  expect_status 1
+  grep -qE '^09_complete_pipeline: error: stage [a-z]+ failed: cannot start a thread: ' <<<"$err" ||
+    fail "stderr does not say a thread could not start: $(printf '%s' "$err" | head -n 3)"
+  expect_eq "$(printf '%s\n' "$err" | wc -l)" 1 "lines on stderr"
+  [ ! -e scored.csv ] || fail "scored.csv was written"
+  local left
+  left=$(find . -name '*.tmp-*' | head -n 3)
+  [ -z "$left" ] || fail "temporary files left: $left"
+  left=$(ls -A tmp)
+  [ -z "$left" ] || fail "temporary folders left in TMPDIR: $left"
+}
+
 # readings_csv N [SENSORS]: N rows of readings (header first) of SENSORS sensors s0, s1, ... in turn (default 4).
 readings_csv() {
   echo "timestamp_ms,sensor_id,value"
@@ -421,4 +444,36 @@ fault_header_duplicate_and_control_bytes() {
   grep -qF "no column named 'value' (columns: timestamp_ms, sensor_id, v\\x1b[31malue)" <<<"$err" ||
     fail "the header's escape byte is not shown as \\x1b: $err"
   ! grep -q $'\033' <<<"$err" || fail "a raw escape byte on stderr"
+}
+
+# --- stdout and pipes: a full stdout, an --output FIFO whose reader has gone
+
+# stdout redirected to a full disk (a copy of /dev/full): the report cannot be written, so the run is
+# not a success — exit 1 and one line on stderr (before, exit 0 and no word); the output file is complete.
+fault_stdout_full() {
+  paths_setup
+  local full
+  full=$(paths_device full 7)
+  "$lesson" --rows 5000 --output scored.csv >"$full" 2>stderr.txt
+  status=$? err=$(cat stderr.txt)
+  expect_status 1
+  paths_expect_error "cannot write the output to stdout: No space left on device"
+  expect_eq "$(wc -l <scored.csv)" 4991 "lines of scored.csv (a header and 4,990 readings)"
+  paths_expect_clean
+}
+
+# --output a FIFO whose reader reads one line and leaves: the next write fails with EPIPE. That is a
+# failure of the output, not a closed stdout: exit 1 and one line naming the file (before, exit 0).
+fault_output_fifo_reader_gone() {
+  paths_setup
+  mkfifo rows.fifo
+  head -n 1 rows.fifo >first_line.txt &
+  run --rows 50000 --output rows.fifo
+  wait
+  expect_status 1
+  grep -q "^09_complete_pipeline: error: .*rows.fifo.*Broken pipe" <<<"$err" || fail "no error naming rows.fifo: $err"
+  expect_eq "$(printf '%s\n' "$err" | wc -l)" 1 "lines on stderr"
+  [ "$(cat first_line.txt)" = "line,timestamp_ms,sensor_id,value,zscore,prediction,anomaly" ] ||
+    fail "the reader did not get the header"
+  paths_expect_clean
 }

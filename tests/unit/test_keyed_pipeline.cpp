@@ -2,10 +2,15 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <vector>
 
 using streamlab::KeyedPipeline;
@@ -104,6 +109,28 @@ TEST_CASE("an exception thrown by a stage function stops the pipeline too") {
   CHECK(failure->stage == "process");
   CHECK(failure->message == "the model broke");
   CHECK_THROWS_AS(pipeline.run({}), std::logic_error);  // once per pipeline
+}
+
+TEST_CASE("a stage thread that cannot start is the pipeline's failure: the others stop, run() returns", "[faults]") {
+  // Issue 18: lesson 09 hung when a thread could not be created (`ulimit -v`, --workers 64): the
+  // stages already started stayed blocked on their queues. Each of the 3 + 4 threads fails in turn.
+  static std::atomic<int> starts{0};
+  static int fail_at = 0;
+  streamlab::testing::before_stage_thread = [](std::string_view) {
+    if (starts++ == fail_at) throw std::system_error(EAGAIN, std::generic_category(), "std::thread");
+  };
+  const char* stage_of_thread[] = {"source", "transform", "process", "process", "process", "process", "sink"};
+  for (fail_at = 0; fail_at < 7; ++fail_at) {
+    CAPTURE(fail_at);
+    starts = 0;
+    std::optional<streamlab::StageFailure> failure;
+    const std::string rows = run({.workers = 4, .batch_size = 100}, 50'000, &failure);
+    REQUIRE(failure);
+    CHECK(failure->stage == stage_of_thread[fail_at]);
+    CHECK(failure->message == "cannot start a thread: std::thread: Resource temporarily unavailable");
+    CHECK(rows.empty());  // the sink starts after the failure (it is the last thread), on cancelled queues
+  }
+  streamlab::testing::before_stage_thread = nullptr;
 }
 
 TEST_CASE("batches, latency and CPU time are measured") {

@@ -15,6 +15,15 @@
 
 namespace streamlab {
 
+namespace testing {
+/// Test seam, not for programs: when set, StageGroup::run calls it with the stage's name just
+/// before starting the stage's thread, and an exception from it counts as the thread failing to
+/// start — what std::thread does when the process is out of threads or memory (std::system_error,
+/// EAGAIN). Tests use it to check that a program reports that failure and never hangs. Set it only
+/// while no StageGroup is running.
+inline void (*before_stage_thread)(std::string_view stage) = nullptr;
+}  // namespace testing
+
 /// The first stage of a StageGroup that threw: its name and the exception's message.
 struct StageFailure {
   std::string stage;    ///< the name given to StageGroup::run
@@ -36,7 +45,11 @@ struct StageCpuTime {
 ///   functions run once, on the thread of the first stage that fails, just after its exception
 ///   is recorded as failure(); a later failure is ignored (it is usually a consequence).
 /// - `run(name, body)` starts `body` on a new thread. A stage ends normally by returning (after
-///   closing its output queue, so the next stage drains and ends too).
+///   closing its output queue, so the next stage drains and ends too). When the thread cannot be
+///   started (std::thread throws std::system_error when the process is out of threads or memory),
+///   the group fails as if that stage had thrown at once: failure() names it ("cannot start a
+///   thread: ..."), the stop functions run, so the stages already started end, and run() returns
+///   false instead of throwing — the owner joins and reports the failure as for any other.
 /// - `join()` (also called by the destructor) waits for every thread: no stage outlives the group.
 /// - `cpu_times()` says, after join(), how much CPU time each stage's threads used: where a
 ///   pipeline's time goes.
@@ -70,22 +83,33 @@ class StageGroup {
     stops_.push_back(std::move(stop));
   }
 
-  /// Starts `body` on a new thread as the stage called `name`.
-  void run(std::string name, std::function<void()> body) {
-    std::lock_guard lock(mutex_);
-    if (find_cpu_time(name) == nullptr) cpu_times_.push_back(StageCpuTime{name, {}});
-    threads_.emplace_back([this, stage = std::move(name), work = std::move(body)] {
-      try {
-        work();
-      } catch (const std::exception& error) {
-        fail(stage, error.what());
-      } catch (...) {
-        fail(stage, "unknown exception");
-      }
-      const std::chrono::nanoseconds used = thread_cpu_time();  // this thread's, from its start
-      std::lock_guard done(mutex_);
-      find_cpu_time(stage)->cpu += used;
-    });
+  /// Starts `body` on a new thread as the stage called `name`; returns whether it could. If not,
+  /// the group has failed (see above): it never throws for that, so that the stages already
+  /// started are stopped and joined rather than left blocked on a queue no one will serve.
+  bool run(std::string name, std::function<void()> body) {
+    try {
+      std::lock_guard lock(mutex_);
+      if (find_cpu_time(name) == nullptr) cpu_times_.push_back(StageCpuTime{name, {}});
+      if (testing::before_stage_thread != nullptr) testing::before_stage_thread(name);
+      threads_.emplace_back([this, stage = name, work = std::move(body)] {
+        try {
+          work();
+        } catch (const std::exception& error) {
+          fail(stage, error.what());
+        } catch (...) {
+          fail(stage, "unknown exception");
+        }
+        const std::chrono::nanoseconds used = thread_cpu_time();  // this thread's, from its start
+        std::lock_guard done(mutex_);
+        find_cpu_time(stage)->cpu += used;
+      });
+      return true;
+    } catch (const std::exception& error) {  // the lock is released here: fail() takes it
+      fail(name, std::string("cannot start a thread: ") + error.what());
+    } catch (...) {
+      fail(name, "cannot start a thread: unknown exception");
+    }
+    return false;
   }
 
   /// Waits for every stage started so far. Calling it again is harmless.

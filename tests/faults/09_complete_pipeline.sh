@@ -445,35 +445,3 @@ fault_header_duplicate_and_control_bytes() {
     fail "the header's escape byte is not shown as \\x1b: $err"
   ! grep -q $'\033' <<<"$err" || fail "a raw escape byte on stderr"
 }
-
-# --- stdout and pipes: a full stdout, an --output FIFO whose reader has gone
-
-# stdout redirected to a full disk (a copy of /dev/full): the report cannot be written, so the run is
-# not a success — exit 1 and one line on stderr (before, exit 0 and no word); the output file is complete.
-fault_stdout_full() {
-  paths_setup
-  local full
-  full=$(paths_device full 7)
-  "$lesson" --rows 5000 --output scored.csv >"$full" 2>stderr.txt
-  status=$? err=$(cat stderr.txt)
-  expect_status 1
-  paths_expect_error "cannot write the output to stdout: No space left on device"
-  expect_eq "$(wc -l <scored.csv)" 4991 "lines of scored.csv (a header and 4,990 readings)"
-  paths_expect_clean
-}
-
-# --output a FIFO whose reader reads one line and leaves: the next write fails with EPIPE. That is a
-# failure of the output, not a closed stdout: exit 1 and one line naming the file (before, exit 0).
-fault_output_fifo_reader_gone() {
-  paths_setup
-  mkfifo rows.fifo
-  head -n 1 rows.fifo >first_line.txt &
-  run --rows 50000 --output rows.fifo
-  wait
-  expect_status 1
-  grep -q "^09_complete_pipeline: error: .*rows.fifo.*Broken pipe" <<<"$err" || fail "no error naming rows.fifo: $err"
-  expect_eq "$(printf '%s\n' "$err" | wc -l)" 1 "lines on stderr"
-  [ "$(cat first_line.txt)" = "line,timestamp_ms,sensor_id,value,zscore,prediction,anomaly" ] ||
-    fail "the reader did not get the header"
-  paths_expect_clean
-}

@@ -71,6 +71,7 @@ bool wait_for_input(int fd);
 struct Interrupted {
   /// interrupt_name() when it was thrown.
   const char* what() const noexcept { return name; }
+  /// The words: "Interrupted (Ctrl-C)" or "Terminated (SIGTERM)".
   const char* name = "";
 };
 

@@ -118,7 +118,7 @@ struct Pipeline {
   std::vector<std::vector<Model>> models{static_cast<std::size_t>(options.workers)};  // per worker, per sensor
   std::vector<streamlab::OnlineStats> stats{};                                        // per sensor, for the z-scores
   std::vector<SensorResult> results{};                                                // per sensor
-  std::vector<std::pair<double, bool>> first_sensor{};  // its first 2,000 readings and flags, for the chart
+  streamlab::MarkedSeries first_sensor{2000};  // sensor 0's first readings, the anomalies marked: for the chart
   streamlab::KeyedPipeline<Reading> stages{{.workers = models.size(),
                                             .batch_size = static_cast<std::size_t>(options.batch_size),
                                             .batch_timeout = std::chrono::milliseconds(options.batch_timeout_ms),
@@ -193,7 +193,7 @@ struct Pipeline {
         if (r.predicted) s.model_error += std::abs(r.value - r.prediction);
         s.values.add(r.value);
         s.anomalies += r.anomaly;
-        if (r.sensor == 0 && first_sensor.size() < 2000) first_sensor.emplace_back(r.value, r.anomaly);
+        if (r.sensor == 0) first_sensor.add(r.value, r.anomaly);
       }
     }
     output.write(rows);
@@ -255,22 +255,15 @@ void show_model(const Pipeline& p, std::optional<std::uint64_t> spikes) {
 
 // Notice: one sensor's readings as its model met them: each flagged anomaly stands out of the level it learnt.
 void show_chart(const Pipeline& p) {
-  std::vector<double> n, values, flagged_n, flagged;
-  for (const auto& [value, anomaly] : p.first_sensor) {
-    n.push_back(static_cast<double>(n.size() + 1)), values.push_back(value);
-    if (anomaly) flagged_n.push_back(n.back()), flagged.push_back(value);
-  }
-  if (p.options.charts.draw && !n.empty()) {
+  const streamlab::ChartOptions& charts = p.options.charts;
+  if (charts.draw && p.first_sensor.size() > 0) {
     streamlab::LineChart chart{fmt::format("reading of sensor {}", p.sensors.name(0)), "value", 80, 14};
-    chart.add_line("reading", n, values);
-    chart.add_points("flagged as an anomaly", flagged_n, flagged);
-    fmt::print("\nSensor {}, its first {} readings:\n{}", p.sensors.name(0), fmt::group_digits(n.size()),
+    p.first_sensor.draw(chart, "reading", "flagged as an anomaly");
+    fmt::print("\nSensor {}, its first {} readings:\n{}", p.sensors.name(0), fmt::group_digits(p.first_sensor.size()),
                chart.render());
   }
-  const auto& folder = p.options.charts.plot_data_dir;  // for gnuplot: the readings, and the flagged ones
-  if (folder.empty()) return;
-  streamlab::write_columns_csv(folder / "09_readings.csv", {"n", "value"}, {n, values});
-  streamlab::write_columns_csv(folder / "09_anomalies.csv", {"n", "value"}, {flagged_n, flagged});
+  if (!charts.plot_data_dir.empty())  // for gnuplot: the readings, and the flagged ones
+    p.first_sensor.write_csv(charts.plot_data_dir / "09_readings.csv", charts.plot_data_dir / "09_anomalies.csv");
 }
 
 // Notice: the seed's example metrics, measured (they vary), and CPU time by stage: where speed-ups pay.

@@ -1,8 +1,12 @@
 #include "streamlab/chart.hpp"
 
+#include <unistd.h>
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <sstream>
 #include <string>
@@ -182,4 +186,32 @@ TEST_CASE("bar charts put negative values left of the zero line; NaN gets no bar
   CHECK(lines[1] == "  up           │█████ 5");
   CHECK(lines[2] == "  down    █████│ -5");
   CHECK(lines[3] == "  unknown      │ nan");
+}
+
+TEST_CASE("a marked series keeps its first values up to its limit, and the marked ones apart") {
+  streamlab::MarkedSeries series{4};
+  series.add(10, false);
+  series.add(50, true);
+  series.add(11, false);
+  series.add(-40, true);
+  series.add(99, true);  // past the limit: ignored
+  CHECK(series.size() == 4);
+  streamlab::LineChart drawn{"n", "value", 20, 5};
+  series.draw(drawn, "value", "marked");
+  streamlab::LineChart expected{"n", "value", 20, 5};
+  expected.add_line("value", {1, 2, 3, 4}, {10, 50, 11, -40});
+  expected.add_points("marked", {2, 4}, {50, -40});
+  CHECK(drawn.render() == expected.render());
+
+  const auto folder =
+      std::filesystem::temp_directory_path() / ("streamlab-test-marked-series-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(folder);
+  series.write_csv(folder / "values.csv", folder / "marks.csv");
+  const auto read = [](const std::filesystem::path& file) {
+    std::ifstream in{file};
+    return std::string{std::istreambuf_iterator<char>{in}, {}};
+  };
+  CHECK(read(folder / "values.csv") == "n,value\n1,10\n2,50\n3,11\n4,-40\n");
+  CHECK(read(folder / "marks.csv") == "n,value\n2,50\n4,-40\n");
+  std::filesystem::remove_all(folder);
 }

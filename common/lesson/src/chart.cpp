@@ -253,4 +253,21 @@ void write_columns_csv(const std::filesystem::path& path, const std::vector<std:
   }
 }
 
+void MarkedSeries::add(double value, bool marked) {
+  if (values_.size() >= limit_) return;
+  n_.push_back(static_cast<double>(values_.size() + 1));
+  values_.push_back(value);
+  if (marked) marked_n_.push_back(n_.back()), marked_values_.push_back(value);
+}
+
+void MarkedSeries::draw(LineChart& chart, std::string line, std::string marks) const {
+  chart.add_line(std::move(line), n_, values_);
+  chart.add_points(std::move(marks), marked_n_, marked_values_);
+}
+
+void MarkedSeries::write_csv(const std::filesystem::path& values_file, const std::filesystem::path& marks_file) const {
+  write_columns_csv(values_file, {"n", "value"}, {n_, values_});
+  write_columns_csv(marks_file, {"n", "value"}, {marked_n_, marked_values_});
+}
+
 }  // namespace streamlab

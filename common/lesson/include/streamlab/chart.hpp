@@ -91,6 +91,40 @@ class BarChart {
   std::vector<std::pair<std::string, double>> bars_;
 };
 
+/// One series of values in arrival order, some of them marked (a reading flagged as an anomaly, an
+/// event that came late), recorded for a chart while a stream goes by: the first `limit` values are
+/// kept and the rest ignored, so memory stays bounded however long the stream. Afterwards the values
+/// are drawn as a line with the marked ones as points on it, and written as CSV for gnuplot. The
+/// x of each value is its number in the series: 1, 2, ...
+///
+/// **Example**
+/// \code
+/// streamlab::MarkedSeries first{2000};
+/// for (const Reading& r : readings) first.add(r.value, r.anomaly);
+/// streamlab::LineChart chart{"reading", "value"};
+/// first.draw(chart, "reading", "anomaly");
+/// fmt::print("{}", chart.render());
+/// \endcode
+class MarkedSeries {
+ public:
+  /// A series that keeps at most `limit` values.
+  explicit MarkedSeries(std::size_t limit) : limit_(limit) {}
+  /// Records the next value, marked or not; does nothing once `limit` values are kept.
+  void add(double value, bool marked);
+  /// The values kept.
+  std::size_t size() const noexcept { return values_.size(); }
+  /// Adds the series to `chart`: every value as a line named `line`, the marked ones as points named
+  /// `marks` (drawn over the line).
+  void draw(LineChart& chart, std::string line, std::string marks) const;
+  /// Writes `values_file` (`n,value`: every value) and `marks_file` (`n,value`: the marked ones), as
+  /// write_columns_csv does.
+  void write_csv(const std::filesystem::path& values_file, const std::filesystem::path& marks_file) const;
+
+ private:
+  std::size_t limit_;
+  std::vector<double> n_, values_, marked_n_, marked_values_;
+};
+
 /// What a lesson's `--no-charts` and `--plot-data DIR` ask for (streamlab::add_chart_options).
 struct ChartOptions {
   bool draw = true;                     ///< false with --no-charts: print no chart

@@ -112,12 +112,12 @@ predict_2() {
   expect_line "Merged equals one pass (to 12 significant digits): yes"
 }
 
-# 5. `printf '1e308\n1e308\n-1e308\n' | build/release/lessons/07_streaming_aggregation --input - --json`:
+# 5. `printf '%s\n' 1e308 1e308 -1e308 | build/release/lessons/07_streaming_aggregation --input - --json`:
 #    read from stdin; the mean is right (3.333333333333333e+307: x − mean would overflow, the update
 #    takes a weighted average there) and the variance, too large for a double, is null (inf without
 #    --json), never a wrong number.
 experiment_5() {
-  printf '1e308\n1e308\n-1e308\n' >edge.txt
+  printf '%s\n' 1e308 1e308 -1e308 >edge.txt
   stdin_file=edge.txt run --input - --json
   expect_status 0
   expect_line '{"count": 3, "mean": 3.333333333333333e+307, "variance": null, "stddev": null, "min": -1e+308, "max": 1e+308,'

@@ -151,6 +151,33 @@ TEST_CASE("batches, latency and CPU time are measured") {
   CHECK(pipeline.cpu_times().size() == 4);
   CHECK(pipeline.cpu_times_text().rfind("source ", 0) == 0);
   CHECK(pipeline.elapsed_seconds() >= pipeline.source_seconds());
+
+  // metrics(): the same measurements as one value, with the records read that the caller counted.
+  const streamlab::PipelineMetrics metrics = pipeline.metrics(1200);
+  CHECK(metrics.records_read == 1200);
+  CHECK(metrics.records_written == 1000);
+  CHECK(metrics.batches == 10);
+  CHECK(metrics.source_seconds == pipeline.source_seconds());
+  CHECK(metrics.elapsed_seconds == pipeline.elapsed_seconds());
+  CHECK(metrics.latency_p50_ms == pipeline.latency_p50_ms());
+  CHECK(metrics.latency_p99_ms == pipeline.latency_p99_ms());
+  CHECK(metrics.peak_rss_bytes > 0);
+  CHECK(metrics.cpu_times_text().rfind("source ", 0) == 0);
+  CHECK(metrics.input_rate() == 1200 / pipeline.source_seconds());
+  CHECK(metrics.throughput() == 1000 / pipeline.elapsed_seconds());
+}
+
+TEST_CASE("PipelineMetrics: rates over no measurable time are 0, CPU times as text in stage order") {
+  using namespace std::chrono_literals;
+  streamlab::PipelineMetrics metrics{.records_read = 10, .records_written = 8};
+  CHECK(metrics.input_rate() == 0);
+  CHECK(metrics.throughput() == 0);
+  metrics.source_seconds = 0.5, metrics.elapsed_seconds = 2;
+  CHECK(metrics.input_rate() == 20);
+  CHECK(metrics.throughput() == 4);
+  CHECK(metrics.cpu_times_text().empty());
+  metrics.cpu_times = {{"source", 208'400us}, {"sink", 1'600us}};
+  CHECK(metrics.cpu_times_text() == "source 208 ms, sink 2 ms");
 }
 
 TEST_CASE("bad settings are rejected") {

@@ -1,5 +1,7 @@
 #include "streamlab/output.hpp"
 
+#include "streamlab/keyed_pipeline.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -46,4 +48,25 @@ TEST_CASE("measured prints one value on a line of its own") {
   CHECK(capture_stdout([] { streamlab::measured("Elapsed", 12.345, "ms"); }) == "  Elapsed: 12.35 ms\n");
   CHECK(capture_stdout([] { streamlab::measured("Speed-up", 3.0, "x", 1, 4); }) == "    Speed-up: 3.0 x\n");
   CHECK(capture_stdout([] { streamlab::measured("Records", 41.0, "", 0); }) == "  Records: 41\n");
+}
+
+TEST_CASE("measured prints what a pipeline run measured, a line each, and the CPU time by stage") {
+  using namespace std::chrono_literals;
+  const streamlab::PipelineMetrics metrics{.records_read = 1000,
+                                           .records_written = 900,
+                                           .source_seconds = 0.25,
+                                           .elapsed_seconds = 0.5,
+                                           .batches = 3,
+                                           .latency_p50_ms = 1.234,
+                                           .latency_p99_ms = 5.678,
+                                           .peak_rss_bytes = 3 * 1024 * 1024 / 2,
+                                           .cpu_times = {{"source", 12ms}, {"sink", 3ms}}};
+  CHECK(capture_stdout([&] { streamlab::measured(metrics); }) ==
+        "  Input rate: 4000 records/sec\n"
+        "  Processing latency per batch, p50: 1.23 ms\n"
+        "  Processing latency per batch, p99: 5.68 ms\n"
+        "  Batches: 3\n"
+        "  Peak memory: 1.5 MiB\n"
+        "  Throughput: 1800 records/sec\n"
+        "  CPU time by stage: source 12 ms, sink 3 ms\n");
 }

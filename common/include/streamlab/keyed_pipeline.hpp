@@ -29,6 +29,33 @@ std::string progress_text(std::uint64_t items, std::string_view name, double fra
 std::string cpu_times_text(const std::vector<StageCpuTime>& times);
 }  // namespace detail
 
+/// What one run of a pipeline measured (KeyedPipeline::metrics()): its input rate and throughput,
+/// the latency of its batches, the process's peak memory and each stage's CPU time. A plain value,
+/// taken once the run is over: print it (`measured`, in the lesson kit's output.hpp) or write it
+/// into a summary (`write_metrics`, summary_json.hpp).
+struct PipelineMetrics {
+  std::uint64_t records_read = 0;         ///< records the source read, the rejected ones included
+  std::uint64_t records_written = 0;      ///< items the sink got
+  double source_seconds = 0;              ///< how long the source ran
+  double elapsed_seconds = 0;             ///< how long the whole run took
+  std::uint64_t batches = 0;              ///< batches formed
+  double latency_p50_ms = 0;              ///< a batch's median latency, from the batcher until the sink is done with it
+  double latency_p99_ms = 0;              ///< its 99th percentile
+  std::uint64_t peak_rss_bytes = 0;       ///< the process's peak resident memory when the metrics were taken
+  std::vector<StageCpuTime> cpu_times{};  ///< each stage's CPU time: source, transform, process, sink
+
+  /// Records read per second of the source's time (0 if it took no measurable time).
+  double input_rate() const noexcept {
+    return source_seconds > 0 ? static_cast<double>(records_read) / source_seconds : 0.0;
+  }
+  /// Records written per second of the whole run (0 if it took no measurable time).
+  double throughput() const noexcept {
+    return elapsed_seconds > 0 ? static_cast<double>(records_written) / elapsed_seconds : 0.0;
+  }
+  /// cpu_times as text: `source 208 ms, transform 70 ms, process 265 ms, sink 101 ms`.
+  std::string cpu_times_text() const { return detail::cpu_times_text(cpu_times); }
+};
+
 /// A concurrent streaming pipeline of one common shape, the machinery included, so that a program
 /// only writes its stages (as `tbb::parallel_pipeline` or a Flink job does):
 ///
@@ -46,7 +73,7 @@ std::string cpu_times_text(const std::vector<StageCpuTime>& times);
 /// every queue is cancelled, every thread returns, and run() returns the failure (StageGroup).
 /// Memory is bounded: the queue, and a pool of batch parts reused from batch to batch.
 /// After run(): how many batches, their latency (from the batcher until the sink is done with
-/// them, p50 and p99, in ms) and each stage's CPU time.
+/// them, p50 and p99, in ms) and each stage's CPU time — or all of it as one value, metrics().
 ///
 /// Keys are small numbers — a Dictionary id, say: the worker of key k is `k mod workers`, worked
 /// out once per key. Not thread-safe itself: construct it and call run() on one thread.
@@ -209,6 +236,19 @@ class KeyedPipeline {
   const std::vector<StageCpuTime>& cpu_times() const noexcept { return cpu_times_; }
   /// cpu_times() as text: `source 208 ms, transform 70 ms, process 265 ms, sink 101 ms`.
   std::string cpu_times_text() const { return detail::cpu_times_text(cpu_times_); }
+  /// All of the above as one value, with the process's peak memory now. `records_read` is what the
+  /// source read, rejected records included: the pipeline itself counts only the items pushed.
+  PipelineMetrics metrics(std::uint64_t records_read) const {
+    return {.records_read = records_read,
+            .records_written = counts_.sink,
+            .source_seconds = source_seconds_,
+            .elapsed_seconds = elapsed_seconds_,
+            .batches = batches(),
+            .latency_p50_ms = latency_p50_ms(),
+            .latency_p99_ms = latency_p99_ms(),
+            .peak_rss_bytes = peak_rss_bytes(),
+            .cpu_times = cpu_times_};
+  }
   /// The settings.
   const Settings& settings() const noexcept { return settings_; }
 

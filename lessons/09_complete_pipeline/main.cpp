@@ -18,6 +18,7 @@
 #include "streamlab/robust_scale.hpp"
 #include "streamlab/sensor_data.hpp"
 #include "streamlab/stats.hpp"
+#include "streamlab/summary_json.hpp"
 #include "streamlab/temp_dir.hpp"
 
 #include <fmt/format.h>
@@ -268,37 +269,25 @@ void show_chart(const Pipeline& p) {
 
 // Notice: the seed's example metrics, measured (they vary), and CPU time by stage: where speed-ups pay.
 void show_metrics(const Pipeline& p) {
-  const double seconds = p.stages.elapsed_seconds();
   fmt::print("\nExample metrics (measured on this run):\n");
-  streamlab::measured("Input rate", rate(static_cast<double>(p.records), p.stages.source_seconds()), "records/sec", 0);
-  streamlab::measured("Processing latency per batch, p50", p.stages.latency_p50_ms(), "ms", 2);
-  streamlab::measured("Processing latency per batch, p99", p.stages.latency_p99_ms(), "ms", 2);
-  streamlab::measured("Batches", static_cast<double>(p.stages.batches()), "", 0);
-  streamlab::measured("Peak memory", streamlab::to_mib(streamlab::peak_rss_bytes()), "MiB", 1);
-  streamlab::measured("Throughput", rate(static_cast<double>(p.stages.counts().sink), seconds), "records/sec", 0);
-  fmt::print("  CPU time by stage: {}\n", p.stages.cpu_times_text());
+  streamlab::measured(p.stages.metrics(p.records));
 }
 
-// The summary as one JSON object, streamed to `file` as it grows: how the run ended, counts, measurements, sensors.
+// The summary as one JSON object, streamed to `file` and committed: how the run ended, counts, measurements, sensors.
 void write_summary_json(const Pipeline& p, std::string_view status, streamlab::AtomicFile& file) {
-  const double seconds = p.stages.elapsed_seconds();
   streamlab::JsonWriter json{[&](std::string_view text) { file.write(text); }};
   const auto& c = p.stages.counts();
-  json.begin_object().key("status").value(status).key("rows_read").value(p.records).key("rows_valid").value(c.source);
-  json.key("rows_written").value(c.sink).key("rejected").begin_object();
-  for (const auto& [reason, count] : p.dead_letters.counts()) json.key(reason).value(count);
-  json.end_object().key("elapsed_seconds").value(seconds);
-  json.key("throughput_rows_per_second").value(rate(static_cast<double>(c.sink), seconds));
-  json.key("peak_rss_bytes").value(streamlab::peak_rss_bytes()).key("batch_latency_ms").begin_object();
-  json.key("p50").value(p.stages.latency_p50_ms()).key("p99").value(p.stages.latency_p99_ms()).end_object();
+  json.begin_object();
+  streamlab::write_run_counts(json, {status, p.records, c.source, c.sink, p.dead_letters.counts()});
+  streamlab::write_metrics(json, p.stages.metrics(p.records));
   json.key("sensors").begin_object();
   for (std::uint32_t id = 0; id < p.results.size(); ++id) {
-    const streamlab::OnlineStats& v = p.results[id].values;
-    json.key(p.sensors.name(id)).begin_object().key("count").value(v.count()).key("mean").value(v.mean());
-    json.key("variance").value(v.variance()).key("min").value(v.min()).key("max").value(v.max());
+    json.key(p.sensors.name(id)).begin_object();
+    streamlab::write_stats(json, p.results[id].values);
     json.key("anomalies").value(p.results[id].anomalies).end_object();
   }
   json.end_object().end_object();  // the rest goes out, and a line end
+  file.commit();
 }
 
 int run(const CLI::App& app, const Options& o) {
@@ -356,10 +345,7 @@ int run(const CLI::App& app, const Options& o) {
   if (error.empty()) output->commit();  // an interrupted run keeps what it read
   dead_letter->commit();                // the dead letters and the summary always: complete for the rows read
   const char* status = !error.empty() ? "failed" : streamlab::interrupted() ? "interrupted" : "complete";
-  if (json) {
-    write_summary_json(p, status, *json);
-    json->commit();
-  }
+  if (json) write_summary_json(p, status, *json);
   streamlab::banner("09 · Complete Pipeline");
   show_pipeline(p, input);
   show_model(p, spikes);

@@ -20,10 +20,12 @@
 #include "streamlab/csv.hpp"
 #include "streamlab/dead_letters.hpp"
 #include "streamlab/interrupt.hpp"
+#include "streamlab/json_writer.hpp"
 #include "streamlab/output.hpp"
 #include "streamlab/redis.hpp"
 #include "streamlab/sensor_data.hpp"
 #include "streamlab/stats.hpp"
+#include "streamlab/summary_json.hpp"
 #include "streamlab/temp_dir.hpp"
 
 #include <fmt/core.h>
@@ -532,39 +534,22 @@ Report make_report(redis::Connection& redis, const Keys& keys, const std::string
 }
 //! [merge]
 
-// Lesson 09's summary schema: status, counts, rejections by reason and column (those that occurred,
-// in RowError's order, then by column), per-sensor count, mean, sample variance, min and max (lesson
-// 09's timings are its own run's, and its per-sensor anomalies come from its model: not here).
+// Lesson 09's summary schema (summary_json.hpp): status, counts, rejections by reason and column, per-sensor
+// count, mean, sample variance, min and max (lesson 09's timings are its own run's, and its per-sensor anomalies
+// come from its model: not here).
 std::string summary_json(const Report& r) {
-  const auto number = [](double x) { return std::isfinite(x) ? fmt::format("{}", x) : std::string("null"); };
-  std::string out = fmt::format(
-      "{{\"status\": \"complete\", \"rows_read\": {}, \"rows_valid\": {}, \"rows_written\": {}, \"rejected\": {{",
-      r.rows, r.valid, r.counted());
-  auto order = [](const std::string& label) {  // (the reason's place in RowError, the column)
-    const std::size_t open = label.find('(');
-    const std::string_view reason = std::string_view(label).substr(0, open);
-    std::size_t index = streamlab::row_error_count;
-    for (RowError e : streamlab::all_row_errors)
-      if (streamlab::row_error_name(e) == reason) index = streamlab::row_error_index(e);
-    return std::pair{index, open == std::string::npos ? std::string() : label.substr(open)};
-  };
-  std::vector<std::pair<std::string, std::uint64_t>> labels(r.rejected_as.begin(), r.rejected_as.end());
-  std::sort(labels.begin(), labels.end(),
-            [&](const auto& a, const auto& b) { return order(a.first) < order(b.first); });
-  bool first = true;
-  for (const auto& [label, n] : labels) {
-    out += fmt::format("{}\"{}\": {}", first ? "" : ", ", label, n);
-    first = false;
-  }
-  out += "}, \"sensors\": {";
-  first = true;
+  streamlab::JsonWriter json;
+  json.begin_object();
+  streamlab::write_run_counts(json,
+                              {"complete", r.rows, r.valid, r.counted(), {r.rejected_as.begin(), r.rejected_as.end()}});
+  json.key("sensors").begin_object();
   for (const auto& [id, s] : r.sensors) {
-    out += fmt::format("{}\"{}\": {{\"count\": {}, \"mean\": {}, \"variance\": {}, \"min\": {}, \"max\": {}}}",
-                       first ? "" : ", ", id, s.count(), number(s.mean()), number(s.variance()), number(s.min()),
-                       number(s.max()));
-    first = false;
+    json.key(std::to_string(id)).begin_object();
+    streamlab::write_stats(json, s);
+    json.end_object();
   }
-  return out + "}}\n";
+  json.end_object().end_object();
+  return json.str() + "\n";
 }
 
 // ---- Child processes: the demo re-runs itself as `consume` ----

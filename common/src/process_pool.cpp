@@ -1,5 +1,7 @@
 #include "streamlab/process_pool.hpp"
 
+#include "streamlab/interrupt.hpp"
+
 #include <fmt/core.h>
 
 #include <fcntl.h>
@@ -129,9 +131,11 @@ ProcessPool::MapScope::~MapScope() {
   pool.mapping_ = false;
 }
 
-ProcessPool::ProcessPool(std::vector<std::string> command, std::size_t workers) : command_(std::move(command)) {
+ProcessPool::ProcessPool(std::vector<std::string> command, std::size_t workers, ProcessPoolLimits limits)
+    : command_(std::move(command)), limits_(limits) {
   if (command_.empty()) throw std::invalid_argument("ProcessPool: empty command");
   if (workers == 0) throw std::invalid_argument("ProcessPool: needs at least one worker");
+  if (limits_.max_reply_bytes == 0) throw std::invalid_argument("ProcessPool: max_reply_bytes must be at least 1");
   workers_.resize(workers);
   try {
     for (auto& worker : workers_) spawn(worker);
@@ -194,6 +198,7 @@ void ProcessPool::spawn(Worker& worker) {
   worker.to_worker = to_child[1];
   worker.from_worker = from_child[0];
   worker.pending.clear();
+  worker.scanned = 0;
   worker.record.reset();
 }
 
@@ -206,6 +211,7 @@ void ProcessPool::retire(Worker& worker, bool kill_first) {
   }
   worker.pid = -1;
   worker.pending.clear();
+  worker.scanned = 0;
   worker.record.reset();
 }
 
@@ -237,6 +243,8 @@ std::optional<ProcessResult> ProcessPool::start(std::size_t index, std::string_v
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (write_all(idle->to_worker, line)) {
       idle->record = index;
+      idle->deadline = limits_.reply_timeout.count() > 0 ? std::chrono::steady_clock::now() + limits_.reply_timeout
+                                                         : std::chrono::steady_clock::time_point::max();
       return std::nullopt;
     }
     std::string cause = replace(*idle);
@@ -246,47 +254,93 @@ std::optional<ProcessResult> ProcessPool::start(std::size_t index, std::string_v
 }
 
 ProcessResult ProcessPool::wait_one() {
+  using Clock = std::chrono::steady_clock;
+  // The longest a poll waits: how soon a Ctrl-C (streamlab::interrupted()) is noticed.
+  constexpr std::chrono::milliseconds interrupt_check{100};
   std::vector<pollfd> watched;
   std::vector<Worker*> owners;
   for (;;) {
+    throw_if_interrupted();
     watched.clear();
     owners.clear();
+    Clock::time_point soonest = Clock::time_point::max();
     for (auto& worker : workers_) {
       if (!worker.record) continue;
       watched.push_back({worker.from_worker, POLLIN, 0});
       owners.push_back(&worker);
+      soonest = std::min(soonest, worker.deadline);
     }
     if (watched.empty()) throw std::logic_error("ProcessPool::wait_one: no record in flight");
-    if (::poll(watched.data(), watched.size(), -1) < 0) {
+    const Clock::time_point now = Clock::now();
+    auto wait = interrupt_check;
+    if (soonest - now < wait)
+      wait = std::chrono::ceil<std::chrono::milliseconds>(std::max(soonest - now, Clock::duration{}));
+    if (::poll(watched.data(), watched.size(), static_cast<int>(wait.count())) < 0) {
       if (errno == EINTR) continue;
       throw_errno("ProcessPool: poll");
     }
     for (std::size_t i = 0; i < watched.size(); ++i) {
       if (watched[i].revents == 0) continue;
+      if (auto result = read_reply(*owners[i])) return std::move(*result);
+    }
+    // A worker that has not answered in time (and had nothing to say just now) is given up on.
+    const Clock::time_point after = Clock::now();
+    for (std::size_t i = 0; i < watched.size(); ++i) {
       Worker& worker = *owners[i];
-      char buffer[4096];
-      const ssize_t n = ::read(worker.from_worker, buffer, sizeof buffer);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        // End of file (or a read error) while busy: the worker died on this record.
-        const std::size_t index = *worker.record;
-        std::string cause = replace(worker);
-        return ProcessResult{index, false, {}, std::move(cause)};
-      }
-      worker.pending.append(buffer, static_cast<std::size_t>(n));
-      const auto end_of_line = worker.pending.find('\n');
-      if (end_of_line == std::string::npos) continue;
-      std::string reply = worker.pending.substr(0, end_of_line);
-      worker.pending.erase(0, end_of_line + 1);
-      const std::size_t index = *std::exchange(worker.record, std::nullopt);
-      if (reply.starts_with("ok ")) return ProcessResult{index, true, reply.substr(3), {}};
-      if (reply.starts_with("error ")) return ProcessResult{index, false, {}, reply.substr(6)};
-      // Off-protocol: this worker's answers can no longer be matched to records. Replace it.
-      ::kill(worker.pid, SIGKILL);
-      replace(worker);
-      return ProcessResult{index, false, {}, "bad reply from worker: " + reply};
+      if (watched[i].revents != 0 || !worker.record || worker.deadline > after) continue;
+      return give_up_on(worker, fmt::format("no reply from worker {} within {} ms: killed", worker.pid,
+                                            limits_.reply_timeout.count()));
     }
   }
+}
+
+std::optional<ProcessResult> ProcessPool::read_reply(Worker& worker) {
+  char buffer[65536];  // a pipe's capacity: a long reply in few reads
+  const ssize_t n = ::read(worker.from_worker, buffer, sizeof buffer);
+  if (n < 0 && errno == EINTR) return std::nullopt;
+  if (n <= 0) {
+    // End of file (or a read error) while busy: the worker died on this record.
+    const std::size_t index = *worker.record;
+    std::string cause = replace(worker);
+    return ProcessResult{index, false, {}, std::move(cause)};
+  }
+  worker.pending.append(buffer, static_cast<std::size_t>(n));
+  // Only the bytes not looked at yet: a long reply costs its length, not its length squared.
+  const auto end_of_line = worker.pending.find('\n', worker.scanned);
+  const std::size_t line_length = end_of_line == std::string::npos ? worker.pending.size() : end_of_line;
+  if (line_length > limits_.max_reply_bytes) {
+    return give_up_on(worker, fmt::format("reply from worker {} longer than {} bytes (max_reply_bytes): killed",
+                                          worker.pid, limits_.max_reply_bytes));
+  }
+  if (end_of_line == std::string::npos) {
+    worker.scanned = worker.pending.size();
+    return std::nullopt;
+  }
+  std::string reply;
+  if (end_of_line + 1 == worker.pending.size()) {  // the usual case, the line and nothing more: no copy
+    reply = std::move(worker.pending);
+    reply.pop_back();
+    worker.pending.clear();
+  } else {
+    reply = worker.pending.substr(0, end_of_line);
+    worker.pending.erase(0, end_of_line + 1);
+  }
+  worker.scanned = 0;
+  const std::size_t index = *std::exchange(worker.record, std::nullopt);
+  if (reply.starts_with("ok ")) return ProcessResult{index, true, std::move(reply.erase(0, 3)), {}};
+  if (reply.starts_with("error ")) return ProcessResult{index, false, {}, std::move(reply.erase(0, 6))};
+  // Off-protocol: this worker's answers can no longer be matched to records. Replace it.
+  worker.record = index;
+  constexpr std::size_t shown = 200;  // of a long line, enough to recognise it
+  if (reply.size() > shown) reply = fmt::format("{}... ({} bytes)", reply.substr(0, shown), reply.size());
+  return give_up_on(worker, "bad reply from worker: " + reply);
+}
+
+ProcessResult ProcessPool::give_up_on(Worker& worker, std::string why) {
+  const std::size_t index = *worker.record;
+  ::kill(worker.pid, SIGKILL);
+  replace(worker);
+  return ProcessResult{index, false, {}, std::move(why)};
 }
 
 int serve_process_worker(const std::function<std::string(std::string_view)>& handle) {

@@ -1,18 +1,22 @@
+#include "streamlab/interrupt.hpp"
 #include "streamlab/process_pool.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <ranges>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 using streamlab::ProcessPool;
@@ -199,4 +203,100 @@ TEST_CASE("only one map of a pool at a time") {
   CHECK(it->output == "A");
   auto second = pool.map(std::views::all(records));
   CHECK_THROWS_AS(second.begin(), std::logic_error);
+}
+
+namespace {
+
+// The peak resident memory of this process so far, in KiB.
+long peak_rss_kib() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+}  // namespace
+
+TEST_CASE("a worker that writes without a newline is a failure past max_reply_bytes, and memory stays bounded",
+          "[faults]") {
+  // Issue 18: the pool kept every byte of an unfinished line (and rescanned all of them on each
+  // read). Here the worker writes 32 MiB of 'x' before its newline; the pool allows 1 MiB.
+  const long before = peak_rss_kib();
+  ProcessPool pool{{STREAMLAB_CRASHY_WORKER, "--flood", std::to_string(32 << 20)}, 1, {.max_reply_bytes = 1 << 20}};
+  const auto seen = run_all(pool, {"a", "b"});
+  REQUIRE(seen.size() == 2);
+  for (const ProcessResult& result : seen) {
+    CHECK_FALSE(result.ok);
+    CHECK_THAT(result.error, Catch::Matches("reply from worker [0-9]+ longer than 1048576 bytes "
+                                            "\\(max_reply_bytes\\): killed"));
+  }
+  CHECK(pool.workers_replaced() == 2);
+  const long grown = peak_rss_kib() - before;
+  INFO("peak RSS grew by " << grown << " KiB");
+  CHECK(grown < 8 * 1024);  // the 1 MiB allowed, a read, and their copies: not the 32 MiB sent
+}
+
+TEST_CASE("a worker that floods for ever is stopped at the limit", "[faults]") {
+  ProcessPool pool{{STREAMLAB_CRASHY_WORKER, "--flood", "0"}, 2, {.max_reply_bytes = 256 << 10}};
+  const auto results = run_all(pool, {"a", "b", "c"});
+  REQUIRE(results.size() == 3);
+  for (const ProcessResult& result : results) CHECK(result.error.find("longer than 262144 bytes") != std::string::npos);
+}
+
+TEST_CASE("a worker that never answers is a failure after reply_timeout: killed, reaped, replaced", "[faults]") {
+  // Issue 18: map() waited for ever. "hang" makes the worker sleep for good (it even ignores the
+  // end of its input); the pool gives it 300 ms.
+  {
+    ProcessPool pool{worker_command(), 1, {.reply_timeout = std::chrono::milliseconds(300)}};
+    const auto start = std::chrono::steady_clock::now();
+    const auto results = run_all(pool, {"a", "hang", "b"});
+    const auto waited = std::chrono::steady_clock::now() - start;
+    REQUIRE(results.size() == 3);
+    CHECK(results[0].output == "A");
+    CHECK_FALSE(results[1].ok);
+    CHECK_THAT(results[1].error, Catch::Matches("no reply from worker [0-9]+ within 300 ms: killed"));
+    CHECK(results[2].output == "B");  // a fresh worker took the next record
+    CHECK(pool.workers_replaced() == 1);
+    CHECK(waited >= std::chrono::milliseconds(300));  // given its time, no less
+  }
+  CHECK(no_children_left());
+}
+
+TEST_CASE("a long reply within the limit is read whole", "[faults]") {
+  ProcessPool pool{{STREAMLAB_CRASHY_WORKER, "--flood", std::to_string(3 << 20)}, 1};  // 3 MiB < the default 4 MiB
+  const auto results = run_all(pool, {"a", "b"});
+  REQUIRE(results.size() == 2);
+  for (const ProcessResult& result : results) {
+    CHECK(result.ok);
+    CHECK(result.output.size() == std::size_t{3} << 20);
+  }
+  CHECK(pool.limits().max_reply_bytes == std::size_t{4} << 20);
+  CHECK(pool.limits().reply_timeout == std::chrono::seconds(60));
+}
+
+TEST_CASE("Ctrl-C ends a wait for a worker that takes its time: map() throws Interrupted", "[faults]") {
+  // With a reply timeout of a minute, only the interrupt flag can end this wait early. The signal
+  // comes from another thread once the consumer has the first answer: before or during the wait
+  // for "hang", the outcome is the same.
+  streamlab::install_interrupt_flag();
+  streamlab::clear_interrupt_flag();
+  {
+    ProcessPool pool{worker_command(), 2, {.reply_timeout = std::chrono::minutes(1)}};
+    const std::vector<std::string> records{"a", "hang", "b"};
+    std::vector<std::string> seen;
+    std::thread signaller;
+    const auto start = std::chrono::steady_clock::now();
+    auto consume = [&] {
+      for (const ProcessResult& result : pool.map(std::views::all(records))) {
+        seen.push_back(result.output);
+        if (!signaller.joinable()) signaller = std::thread([] { ::kill(::getpid(), SIGINT); });
+      }
+    };
+    CHECK_THROWS_AS(consume(), streamlab::Interrupted);
+    signaller.join();
+    CHECK(seen == std::vector<std::string>{"A"});
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(30));  // not the minute
+    streamlab::clear_interrupt_flag();
+    CHECK(run_all(pool, {"x"})[0].output == "X");  // the busy worker was replaced: the pool goes on
+  }
+  CHECK(no_children_left());
 }

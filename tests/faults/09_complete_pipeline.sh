@@ -344,12 +344,16 @@ fault_thread_cannot_start() {
   printf '#!/bin/sh\nulimit -v 300000 || exit 99\nexec timeout -s KILL 60 "%s" "$@"\n' "$lesson" >capped.sh
   chmod +x capped.sh
   local lesson=$PWD/capped.sh
-  TMPDIR=$PWD/tmp run --input readings.csv --output scored.csv --dead-letter rejected.csv --workers 64
+  TMPDIR=$PWD/tmp run --input readings.csv --output scored.csv --dead-letter rejected.csv --summary-json summary.json \
+    --workers 64
   expect_status 1
   grep -qE '^09_complete_pipeline: error: stage [a-z]+ failed: cannot start a thread: ' <<<"$err" ||
     fail "stderr does not say a thread could not start: $(printf '%s' "$err" | head -n 3)"
   expect_eq "$(printf '%s\n' "$err" | wc -l)" 1 "lines on stderr"
+  expect_match '^Partial results: stage [a-z]+ failed: no output file was written'
   [ ! -e scored.csv ] || fail "scored.csv was written"
+  [ -f rejected.csv ] || fail "no rejected.csv (the dead letters are always written)"
+  grep -q '"status": "failed"' summary.json || fail "summary.json does not say the run failed"
   local left
   left=$(find . -name '*.tmp-*' | head -n 3)
   [ -z "$left" ] || fail "temporary files left: $left"

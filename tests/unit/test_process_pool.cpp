@@ -232,7 +232,8 @@ TEST_CASE("a worker that writes without a newline is a failure past max_reply_by
   CHECK(pool.workers_replaced() == 2);
   const long grown = peak_rss_kib() - before;
   INFO("peak RSS grew by " << grown << " KiB");
-  CHECK(grown < 8 * 1024);  // the 1 MiB allowed, a read, and their copies: not the 32 MiB sent
+  // The 1 MiB allowed, a read and their copies (and a sanitizer's shadow of them): not the 32 MiB sent.
+  CHECK(grown < 16 * 1024);
 }
 
 TEST_CASE("a worker that floods for ever is stopped at the limit", "[faults]") {

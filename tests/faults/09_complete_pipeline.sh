@@ -449,3 +449,48 @@ fault_header_duplicate_and_control_bytes() {
     fail "the header's escape byte is not shown as \\x1b: $err"
   ! grep -q $'\033' <<<"$err" || fail "a raw escape byte on stderr"
 }
+
+# --- stdout and pipes: a full stdout, an --output FIFO whose reader has gone
+
+# stdout redirected to a full disk (a copy of /dev/full): the report cannot be written, so the run is
+# not a success — exit 1 and one line on stderr (before, exit 0 and no word); the output file is complete.
+fault_stdout_full() {
+  paths_setup
+  local full
+  full=$(paths_device full 7)
+  "$lesson" --rows 5000 --output scored.csv >"$full" 2>stderr.txt
+  status=$? err=$(cat stderr.txt)
+  expect_status 1
+  [[ "$err" =~ ^"09_complete_pipeline: error: cannot write the output to stdout"(": No space left on device")?$ ]] ||
+    fail "stderr is not the one line about stdout: $err"
+  expect_eq "$(wc -l <scored.csv)" 4994 "lines of scored.csv (a header and the 4,993 valid readings)"
+  paths_expect_clean
+}
+
+# --output a FIFO whose reader leaves before anything is written: the output is written at the end
+# (500 rows fit in its 64 KiB buffer) and that write fails with EPIPE. That is a failure of the
+# output, not a closed stdout: exit 1 and one line naming the file (before, exit 0 and no word). The
+# order is forced, not timed: the input is a FIFO the test holds open, so the lesson cannot reach
+# its end before the test has closed the output's read end.
+fault_output_fifo_reader_gone() {
+  paths_setup
+  mkfifo in.fifo rows.fifo
+  exec 5<>in.fifo # the input's writer, held by the test: the lesson waits for more input
+  tmp=$(mktemp -d "$PWD/tmp.XXXXXX")
+  TMPDIR=$tmp "$lesson" --input - --output rows.fifo <in.fifo >stdout.txt 2>stderr.txt 5>&- & # 5: not its own
+  pid=$!
+  {
+    echo "timestamp_ms,sensor_id,value"
+    for ((i = 0; i < 500; ++i)); do echo "$((1700000000000 + i)),s$((i % 4)),$i.5"; done
+  } >&5
+  exec 4<rows.fifo # opens once the lesson has opened its output (after the input's header) ...
+  exec 4<&-        # ... and leaves at once, before anything is written
+  exec 5>&-        # the end of the input: the lesson finishes, and only then writes rows.fifo
+  wait "$pid"
+  status=$? err=$(cat stderr.txt)
+  expect_status 1
+  grep -q "^09_complete_pipeline: error: .*rows.fifo.*Broken pipe" <<<"$err" || fail "no error naming rows.fifo: $err"
+  expect_eq "$(printf '%s\n' "$err" | wc -l)" 1 "lines on stderr"
+  expect_tmp_empty "after the failed write"
+  paths_expect_clean
+}

@@ -61,11 +61,15 @@ BufferedInput::BufferedInput(FileDescriptor fd, std::string name, std::size_t ca
     : capacity_(capacity), fd_(std::move(fd)), name_(std::move(name)) {
   if (capacity_ == 0) throw std::invalid_argument("BufferedInput: the buffer must hold at least 1 byte");
   buffer_.resize(capacity_ + padding);
+  struct stat info {};
+  if (fd_.get() >= 0 && ::fstat(fd_.get(), &info) == 0 && S_ISREG(info.st_mode))
+    total_bytes_ = static_cast<std::uint64_t>(info.st_size);
 }
 
 BufferedInput BufferedInput::from_string(std::string_view text, std::size_t capacity, std::size_t padding) {
   BufferedInput input(FileDescriptor{}, "string", capacity, padding);
   input.text_ = text;
+  input.total_bytes_ = text.size();
   return input;
 }
 

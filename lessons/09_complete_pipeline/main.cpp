@@ -14,6 +14,7 @@
 #include "streamlab/keyed_pipeline.hpp"
 #include "streamlab/metrics.hpp"
 #include "streamlab/output.hpp"
+#include "streamlab/per_key.hpp"
 #include "streamlab/program.hpp"
 #include "streamlab/robust_scale.hpp"
 #include "streamlab/sensor_data.hpp"
@@ -56,12 +57,6 @@ struct Reading {
 };
 //! [reading]
 using Part = streamlab::KeyedPipeline<Reading>::Part;  // one worker's share of a batch, and its output rows
-
-template <typename T>
-T& of_sensor(std::vector<T>& states, std::size_t sensor) {  // per-sensor state, indexed by its number
-  if (sensor >= states.size()) states.resize(sensor + 1);
-  return states[sensor];
-}
 
 //! [model]
 // 6. Process — one sensor's model, learning as it goes (test-then-train): it forecasts the next value as an
@@ -114,12 +109,11 @@ struct Pipeline {
   streamlab::AtomicFile& output;
   streamlab::DeadLetters dead_letters;
   std::uint64_t records = 0;  // read (the stages after count their own: stages.counts())
-  double input_bytes = 0;     // for the progress line's percent; 0: unknown (a pipe)
   streamlab::Dictionary sensors{static_cast<std::size_t>(options.max_sensors)};  // a sensor id, as given ↔ its number
-  std::vector<std::vector<Model>> models{static_cast<std::size_t>(options.workers)};  // per worker, per sensor
-  std::vector<streamlab::OnlineStats> stats{};                                        // per sensor, for the z-scores
-  std::vector<SensorResult> results{};                                                // per sensor
-  streamlab::MarkedSeries first_sensor{2000};  // sensor 0's first readings, the anomalies marked: for the chart
+  std::vector<streamlab::PerKey<Model>> models{static_cast<std::size_t>(options.workers)};  // per worker, per sensor
+  streamlab::PerKey<streamlab::OnlineStats> stats{};  // per sensor, for the z-scores
+  streamlab::PerKey<SensorResult> results{};          // per sensor
+  streamlab::MarkedSeries first_sensor{2000};         // sensor 0's first readings, the anomalies marked: for the chart
   streamlab::KeyedPipeline<Reading> stages{{.workers = models.size(),
                                             .batch_size = static_cast<std::size_t>(options.batch_size),
                                             .batch_timeout = std::chrono::milliseconds(options.batch_timeout_ms),
@@ -166,7 +160,7 @@ struct Pipeline {
   // a reading's z-score uses its sensor's running statistics *before* this value.
   void transform(std::vector<Reading>& batch) {
     for (Reading& r : batch) {
-      streamlab::OnlineStats& sensor = of_sensor(stats, r.sensor);
+      streamlab::OnlineStats& sensor = stats[r.sensor];
       r.zscore = sensor.count() >= 2 ? (r.value - sensor.mean()) / sensor.stddev() : 0.0;
       sensor.add(r.value);
     }
@@ -176,7 +170,7 @@ struct Pipeline {
   // then writes its output row (formatting numbers is much of the work: it is spread over the workers too).
   void process(std::size_t worker, Part& part) {
     for (Reading& r : part.items) {
-      of_sensor(models[worker], r.sensor / models.size()).score(r);  // worker w has sensors w, w + workers, ...
+      models[worker][r.sensor / models.size()].score(r);  // worker w has sensors w, w + workers, ...
       part.rows.integer(r.line).integer(r.timestamp_ms).text(sensors.name(r.sensor)).shortest(r.value);
       part.rows.fixed(r.zscore, 4);
       r.predicted ? part.rows.fixed(r.prediction, 4) : part.rows.empty();
@@ -189,7 +183,7 @@ struct Pipeline {
   void aggregate_and_sink(std::span<Part> parts, std::string_view rows) {
     for (const Part& part : parts) {
       for (const Reading& r : part.items) {
-        SensorResult& s = of_sensor(results, r.sensor);
+        SensorResult& s = results[r.sensor];
         if (s.values.count() > 0) s.baseline_error += std::abs(r.value - s.values.mean());
         if (r.predicted) s.model_error += std::abs(r.value - r.prediction);
         s.values.add(r.value);
@@ -206,9 +200,7 @@ double rate(double n, double seconds) { return seconds > 0 ? n / seconds : 0.0; 
 // Notice: what each stage did — every reading is accounted for: read = rejected + valid, and
 // valid = transformed = processed = aggregated = written.
 void show_pipeline(const Pipeline& p, std::string_view input) {
-  const auto filter = [](RowError e) {  // a reading no sensor gives, or a sensor past --max-sensors
-    return e == RowError::non_finite || e == RowError::out_of_range || e == RowError::too_many_keys;
-  };
+  const auto filter = streamlab::is_refused_value;  // a reading no sensor gives, or a sensor past --max-sensors
   const Options& o = p.options;
   const auto n = [](std::uint64_t count) { return fmt::group_digits(count); };
   const auto kept = [](const std::string& file, std::string_view flag, std::string_view done) {
@@ -267,12 +259,6 @@ void show_chart(const Pipeline& p) {
     p.first_sensor.write_csv(charts.plot_data_dir / "09_readings.csv", charts.plot_data_dir / "09_anomalies.csv");
 }
 
-// Notice: the seed's example metrics, measured (they vary), and CPU time by stage: where speed-ups pay.
-void show_metrics(const Pipeline& p) {
-  fmt::print("\nExample metrics (measured on this run):\n");
-  streamlab::measured(p.stages.metrics(p.records));
-}
-
 // The summary as one JSON object, streamed to `file` and committed: how the run ended, counts, measurements, sensors.
 void write_summary_json(const Pipeline& p, std::string_view status, streamlab::AtomicFile& file) {
   streamlab::JsonWriter json{[&](std::string_view text) { file.write(text); }};
@@ -292,10 +278,7 @@ void write_summary_json(const Pipeline& p, std::string_view status, streamlab::A
 
 int run(const CLI::App& app, const Options& o) {
   streamlab::TempDir temp{"lesson09"};  // removed, with all in it, on every way out of run()
-  const auto path = [&](const std::string& file, const char* temporary) {
-    return file.empty() ? temp.path() / temporary : fs::path(file);
-  };
-  const fs::path input_path = path(o.input, "readings.csv");
+  const fs::path input_path = temp.path_or(o.input, "readings.csv");
   std::string input = o.input == "-" ? "stdin" : o.input;
   std::optional<std::uint64_t> spikes;
   if (o.input.empty()) {  // generated data; Ctrl-C or SIGTERM stops it, and nothing is kept
@@ -317,7 +300,8 @@ int run(const CLI::App& app, const Options& o) {
     streamlab::throw_if_interrupted();  // a signal while it waited for the header: not an empty input
     if (reader->empty()) return streamlab::usage_error(app, fmt::format("{}: the input is empty", input));
     for (const char* column : {"timestamp_ms", "sensor_id", "value"}) reader->require_column(column);
-    output.emplace(path(o.output, "scored.csv")), dead_letter.emplace(path(o.dead_letter, "dead_letter.csv"));
+    output.emplace(temp.path_or(o.output, "scored.csv")),
+        dead_letter.emplace(temp.path_or(o.dead_letter, "dead_letter.csv"));
     if (!o.summary_json.empty()) json.emplace(o.summary_json);
   } catch (const std::exception& error) {
     return streamlab::usage_error(app, error.what());
@@ -326,7 +310,6 @@ int run(const CLI::App& app, const Options& o) {
   // KeyedPipeline runs the stages on 3 + --workers threads joined by bounded queues. The end of the
   // input flows downstream; if a stage throws, every queue is cancelled and every thread returns.
   Pipeline p{o, *reader, *output, streamlab::DeadLetters{[&](std::string_view t) { dead_letter->write(t); }}};
-  if (fs::is_regular_file(input_path)) p.input_bytes = static_cast<double>(fs::file_size(input_path));
   output->write("line,timestamp_ms,sensor_id,value,zscore,prediction,anomaly\n");
   const auto failure =
       p.stages.run({.source = [&](auto& out) { p.source(out); },
@@ -334,7 +317,7 @@ int run(const CLI::App& app, const Options& o) {
                     .key = [](const Reading& r) { return r.sensor; },  // a sensor's readings: one worker
                     .process = [&](std::size_t worker, Part& part) { p.process(worker, part); },
                     .sink = [&](std::span<Part> parts, std::string_view rows) { p.aggregate_and_sink(parts, rows); },
-                    .fraction_read = [&] { return static_cast<double>(reader->bytes_read()) / p.input_bytes; }});
+                    .fraction_read = [&] { return reader->fraction_read(); }});  // for the progress line
   //! [run]
   // A stage failed, or more rows were rejected than --max-reject-rate allows: no output file.
   const double rejected = rate(static_cast<double>(p.dead_letters.total()), static_cast<double>(p.records));
@@ -350,7 +333,9 @@ int run(const CLI::App& app, const Options& o) {
   show_pipeline(p, input);
   show_model(p, spikes);
   show_chart(p);
-  show_metrics(p);
+  // Notice: the seed's example metrics, measured (they vary), and CPU time by stage: where speed-ups pay.
+  fmt::print("\nExample metrics (measured on this run):\n");
+  streamlab::measured(p.stages.metrics(p.records));
   if (rejected > 0.5)
     fmt::print(stderr, "{}: warning: {:.1f}% of the rows were rejected (is --delimiter right?)\n", app.get_name(),
                100 * rejected);

@@ -104,3 +104,28 @@ TEST_CASE("BufferedInput: a moved input keeps its buffer, so views into it stay 
 TEST_CASE("BufferedInput: a buffer of 0 bytes is std::invalid_argument") {
   CHECK_THROWS_AS(BufferedInput::from_string("x", 0), std::invalid_argument);
 }
+
+TEST_CASE("BufferedInput: the share of the input read, known for a file or a string, not for a pipe") {
+  streamlab::TempDir dir{"test"};
+  const auto path = dir.path() / "a.txt";
+  std::ofstream(path) << "0123456789";
+  BufferedInput file(streamlab::open_input_file(path), "a.txt", 4);
+  CHECK(file.fraction_read() == 0.0);
+  REQUIRE(file.fill());
+  CHECK(file.fraction_read() == Approx(0.4));
+  file.consume(file.end());
+  while (file.fill()) file.consume(file.end());
+  CHECK(file.fraction_read() == 1.0);
+
+  auto text = BufferedInput::from_string("abcd", 2);
+  REQUIRE(text.fill());
+  CHECK(text.fraction_read() == 0.5);
+
+  int ends[2];
+  REQUIRE(::pipe(ends) == 0);
+  REQUIRE(::write(ends[1], "xy", 2) == 2);
+  ::close(ends[1]);
+  BufferedInput pipe(FileDescriptor::owned(ends[0]), "pipe", 4);
+  REQUIRE(pipe.fill());
+  CHECK(pipe.fraction_read() == -1.0);  // a pipe's size is not known
+}

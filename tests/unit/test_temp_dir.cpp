@@ -55,3 +55,9 @@ TEST_CASE("TMPDIR is where the folder is made, as an absolute path") {
   }
   old != nullptr ? ::setenv("TMPDIR", saved.c_str(), 1) : ::unsetenv("TMPDIR");
 }
+
+TEST_CASE("path_or: the file the user named, or a name in the temporary folder") {
+  streamlab::TempDir dir{"test"};
+  CHECK(dir.path_or("", "scored.csv") == dir.path() / "scored.csv");
+  CHECK(dir.path_or("out/kept.csv", "scored.csv") == std::filesystem::path("out/kept.csv"));
+}

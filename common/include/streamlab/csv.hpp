@@ -170,6 +170,8 @@ class CsvReader {
 
   /// Total bytes read from the input so far.
   std::uint64_t bytes_read() const noexcept { return input_.bytes_read(); }
+  /// The share of the input read so far, 0 to 1; -1 when its size is unknown (a pipe): see BufferedInput.
+  double fraction_read() const noexcept { return input_.fraction_read(); }
   /// Bytes read from the input but not yet returned as records. At 0 the next call to next()
   /// reads the input, and on a pipe that may wait for the writer: a stage that gathers records
   /// into chunks should hand on what it has first, so that those records do not wait too.

@@ -121,11 +121,17 @@ class BufferedInput {
 
   /// Total bytes read from the input so far.
   std::uint64_t bytes_read() const noexcept { return bytes_read_; }
+  /// The share of the input read so far, 0 to 1, when its size is known (a regular file, a string);
+  /// -1 for a pipe or a terminal, whose size is not. For a progress line.
+  double fraction_read() const noexcept {
+    return total_bytes_ > 0 ? static_cast<double>(bytes_read_) / static_cast<double>(total_bytes_) : -1.0;
+  }
   /// The input's name for messages: a path, `stdin`, `fd N` or `string`.
   const std::string& name() const noexcept { return name_; }
 
  private:
   std::size_t read_input(char* into, std::size_t size);
+  std::uint64_t total_bytes_ = 0;  // the input's size when known (a regular file, a string); 0 otherwise
 
   // What a reader touches for every line or record first, together.
   std::vector<char> buffer_;

@@ -24,6 +24,14 @@ enum class RowError : std::uint8_t {
   too_many_keys,       ///< a new key (a sensor id) past a limit on distinct keys (Dictionary's capacity)
 };
 
+/// True for the reasons a record is refused although its fields parsed as their types: a value no
+/// reading can have (out of its column's range, NaN or infinite) or a key past a limit. The others
+/// are about the record's shape or a field's text. A pipeline that reports Parse and Filter apart
+/// (lesson 09) splits its rejections with it.
+constexpr bool is_refused_value(RowError error) noexcept {
+  return error == RowError::out_of_range || error == RowError::non_finite || error == RowError::too_many_keys;
+}
+
 /// How many RowError values there are: size an array of counters with it, index it with row_error_index().
 inline constexpr std::size_t row_error_count = 9;
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace streamlab {
@@ -31,6 +32,11 @@ class TempDir {
 
   /// The folder's absolute path.
   const std::filesystem::path& path() const noexcept { return path_; }
+  /// The file the user named, or — when `given` is empty (they named none) — `name` in this folder:
+  /// a program's optional `--output FILE`, kept in the temporary folder when not asked for.
+  std::filesystem::path path_or(const std::string& given, const char* name) const {
+    return given.empty() ? path_ / name : std::filesystem::path(given);
+  }
   /// `file` relative to the folder, as a generic string (for printing).
   std::string relative(const std::filesystem::path& file) const;
 

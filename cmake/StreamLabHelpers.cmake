@@ -42,26 +42,37 @@ function(streamlab_add_lesson name)
   endif()
 endfunction()
 
-# streamlab_add_experiments(NN_name): each function `experiment_K` in tests/experiments/NN_name.sh
-# becomes the test experiment.NN.K, each `predict_K` the test predict.NN.K (label "experiment"): one
-# "Try this" item or "Predict first" question of the lesson's README, run and checked (see lib.sh).
-function(streamlab_add_experiments name)
-  set(script "${PROJECT_SOURCE_DIR}/tests/experiments/${name}.sh")
+# streamlab_add_script_tests(NN_name FOLDER PATTERN GROUP LABEL TIMEOUT): each shell function of
+# tests/FOLDER/NN_name.sh whose name matches PATTERN, `(kind)_(item)` (the function header at the
+# start of its line), becomes the test GROUP.NN.item — or kind.NN.item when GROUP is "" — run by
+# tests/experiments/run_experiment.sh (in a private folder, with the helpers of lib.sh) against the
+# lesson's executable.
+function(streamlab_add_script_tests name folder pattern group label timeout)
+  set(script "${PROJECT_SOURCE_DIR}/tests/${folder}/${name}.sh")
   if(NOT EXISTS "${script}")
     return()
   endif()
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${script}")
   string(SUBSTRING ${name} 0 2 number)
-  file(STRINGS "${script}" functions REGEX "^(experiment|predict)_[0-9]+\\(\\)")
+  file(STRINGS "${script}" functions REGEX "^${pattern}\\(\\)")
   foreach(line IN LISTS functions)
-    string(REGEX MATCH "^(experiment|predict)_([0-9]+)" function "${line}")
-    set(kind ${CMAKE_MATCH_1})
-    set(item ${CMAKE_MATCH_2})
-    add_test(NAME ${kind}.${number}.${item}
+    string(REGEX MATCH "^${pattern}" function "${line}")
+    set(test ${CMAKE_MATCH_1}.${number}.${CMAKE_MATCH_2})
+    if(NOT group STREQUAL "")
+      set(test ${group}.${number}.${CMAKE_MATCH_2})
+    endif()
+    add_test(NAME ${test}
              COMMAND "${PROJECT_SOURCE_DIR}/tests/experiments/run_experiment.sh" $<TARGET_FILE:child_rss>
                      $<TARGET_FILE:${name}> "${script}" ${function})
-    set_tests_properties(${kind}.${number}.${item} PROPERTIES LABELS experiment TIMEOUT 600)
+    set_tests_properties(${test} PROPERTIES LABELS ${label} TIMEOUT ${timeout})
   endforeach()
+endfunction()
+
+# streamlab_add_experiments(NN_name): each function `experiment_K` in tests/experiments/NN_name.sh
+# becomes the test experiment.NN.K, each `predict_K` the test predict.NN.K (label "experiment"): one
+# "Try this" item or "Predict first" question of the lesson's README, run and checked (see lib.sh).
+function(streamlab_add_experiments name)
+  streamlab_add_script_tests(${name} experiments "(experiment|predict)_([0-9]+)" "" experiment 600)
 endfunction()
 
 # streamlab_add_faults(NN_name): each function `fault_NAME` in tests/faults/NN_name.sh becomes the test
@@ -69,21 +80,7 @@ endfunction()
 # the output, a signal, ...) and what must happen checked: its exit status, its one-line error, the
 # files written and the files left behind. Same harness and helpers as the experiments (lib.sh).
 function(streamlab_add_faults name)
-  set(script "${PROJECT_SOURCE_DIR}/tests/faults/${name}.sh")
-  if(NOT EXISTS "${script}")
-    return()
-  endif()
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${script}")
-  string(SUBSTRING ${name} 0 2 number)
-  file(STRINGS "${script}" functions REGEX "^fault_[a-z0-9_]+\\(\\)")
-  foreach(line IN LISTS functions)
-    string(REGEX MATCH "^fault_([a-z0-9_]+)" function "${line}")
-    set(fault ${CMAKE_MATCH_1})
-    add_test(NAME faults.${number}.${fault}
-             COMMAND "${PROJECT_SOURCE_DIR}/tests/experiments/run_experiment.sh" $<TARGET_FILE:child_rss>
-                     $<TARGET_FILE:${name}> "${script}" ${function})
-    set_tests_properties(faults.${number}.${fault} PROPERTIES LABELS faults TIMEOUT 300)
-  endforeach()
+  streamlab_add_script_tests(${name} faults "(fault)_([a-z0-9_]+)" faults faults 300)
 endfunction()
 
 # streamlab_add_unit_test(tests/unit/test_NAME.cpp [libraries...]): one Catch2 executable per file,

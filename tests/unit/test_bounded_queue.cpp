@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "sanitized.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -23,17 +25,7 @@ using streamlab::PushResult;
 namespace {
 
 // Sanitizers make every lock many times slower: the stress tests move fewer items under them.
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-constexpr bool sanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
-constexpr bool sanitized = true;
-#else
-constexpr bool sanitized = false;
-#endif
-#else
-constexpr bool sanitized = false;
-#endif
+using streamlab::testing::sanitized;
 
 Clock::time_point at(Clock::duration since_zero) { return Clock::time_point{} + since_zero; }
 

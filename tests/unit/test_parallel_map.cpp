@@ -4,6 +4,8 @@
 #include <fmt/core.h>
 #include <catch2/catch.hpp>
 
+#include "sanitized.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -25,17 +27,7 @@ using streamlab::ThreadPool;
 namespace {
 
 // Sanitizers make every lock many times slower: the race test runs fewer rounds under them.
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-constexpr bool sanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
-constexpr bool sanitized = true;
-#else
-constexpr bool sanitized = false;
-#endif
-#else
-constexpr bool sanitized = false;
-#endif
+using streamlab::testing::sanitized;
 
 Generator<int> numbers(int n) {
   for (int i = 0; i < n; ++i) co_yield i;

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "sanitized.hpp"
+
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -184,17 +186,7 @@ TEST_CASE("cpu_times is empty before any stage runs, and a name run again adds t
 
 namespace {
 
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-constexpr bool sanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
-constexpr bool sanitized = true;
-#else
-constexpr bool sanitized = false;
-#endif
-#else
-constexpr bool sanitized = false;
-#endif
+using streamlab::testing::sanitized;
 
 // Makes the `fail_at`-th thread start from now on (0-based) fail as std::thread does when the
 // process is out of threads (std::system_error, EAGAIN), through StageGroup's test seam.

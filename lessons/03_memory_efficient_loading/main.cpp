@@ -20,12 +20,15 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace {
@@ -44,11 +47,25 @@ struct Options {
 /// file whole goes far past it.
 constexpr int budget_mib = 8;
 
+// A file the lesson could not write (a full disk, `ulimit -f`): an error naming it, never a short file.
+std::system_error write_error(const std::filesystem::path& path, const char* what) {
+  return {errno, std::generic_category(), path.string() + ": " + what};
+}
+std::size_t write_block(std::string& block, std::FILE* out, const std::filesystem::path& path) {
+  if (std::fwrite(block.data(), 1, block.size(), out) != block.size()) throw write_error(path, "write failed");
+  const std::size_t written = block.size();
+  block.clear();
+  return written;
+}
+void check_written(std::ofstream& out, const std::filesystem::path& path) {
+  if (!out.flush()) throw write_error(path, "write failed");
+}
+
 // Writes `rows` sensor readings (timestamp_ms,sensor_id,value), with a few bad rows on purpose.
 // Returns the bytes written.
 std::uint64_t write_readings(const std::filesystem::path& path, std::int64_t rows, bool with_bad_rows) {
-  std::FILE* out = std::fopen(path.c_str(), "wb");
-  if (out == nullptr) throw std::runtime_error(path.string() + ": cannot create");
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> out{std::fopen(path.c_str(), "wb"), &std::fclose};
+  if (!out) throw write_error(path, "cannot create");
   streamlab::Random random{42};
   std::string block = "timestamp_ms,sensor_id,value\n";
   std::uint64_t written = 0;
@@ -65,13 +82,12 @@ std::uint64_t write_readings(const std::filesystem::path& path, std::int64_t row
       block += fmt::format("{},{},{:.3f}\n", 1'700'000'000'000 + i * 100, sensor, value);
     }
     if (block.size() > 60'000) {
-      written += std::fwrite(block.data(), 1, block.size(), out);
-      block.clear();
+      written += write_block(block, out.get(), path);
       if (streamlab::interrupted()) break;  // Ctrl-C or SIGTERM: stop writing
     }
   }
-  written += std::fwrite(block.data(), 1, block.size(), out);
-  std::fclose(out);
+  written += write_block(block, out.get(), path);
+  if (std::fclose(out.release()) != 0) throw write_error(path, "write failed");
   streamlab::throw_if_interrupted();  // the file closed: out of the lesson, its folder removed on the way
   return written;
 }
@@ -83,6 +99,7 @@ void generator_loading(const streamlab::TempDir& dir, const Options& options) {
     std::ofstream out(path);
     for (int i = 0; i < options.lines && !streamlab::interrupted(); ++i)
       out << "record " << i << ": " << (i % 7) << '\n';
+    check_written(out, path);
   }
   streamlab::throw_if_interrupted();
   fmt::print("1. Generator-based loading:\n");
@@ -134,9 +151,10 @@ void memory_mapping(const streamlab::TempDir& dir, const Options& options) {
     streamlab::Random random{7};
     std::vector<float> values(static_cast<std::size_t>(options.floats));
     for (auto& v : values) v = static_cast<float>(random.uniform01());
-    std::ofstream(path, std::ios::binary)
-        .write(reinterpret_cast<const char*>(values.data()),
-               static_cast<std::streamsize>(values.size() * sizeof(float)));
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(values.data()),
+              static_cast<std::streamsize>(values.size() * sizeof(float)));
+    check_written(out, path);
   }
   fmt::print("3. Memory mapping:\n");
   fmt::print("   streamlab::MappedFile<float> data{{\"large_array.dat\"}};\n");

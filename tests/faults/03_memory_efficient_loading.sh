@@ -30,6 +30,20 @@ fault_nothing_left_in_tmpdir() {
   [ -z "$(ls -A tmp)" ] || fail "left in TMPDIR: $(ls -A tmp)"
 }
 
+# A file that cannot be written whole (the disk full, here a file size limit: `ulimit -f 100`, 100 KiB):
+# exit 1 and one line naming the file and the reason, and nothing left in TMPDIR (before: killed by
+# SIGXFSZ, exit 153, its folder left behind; or, with the signal ignored, a short file read as if whole).
+fault_file_too_large() {
+  mkdir tmp
+  export TMPDIR=$PWD/tmp
+  ulimit -f 100
+  run
+  expect_status 1
+  [[ "$err" =~ ^"03_memory_efficient_loading: error: "[^$'\n']*"/large_file.txt: write failed: File too large"$ ]] ||
+    fail "stderr is not the one line naming large_file.txt: $(printf '%s' "$err" | head -n 3)"
+  [ -z "$(ls -A tmp)" ] || fail "left in TMPDIR: $(ls -A tmp)"
+}
+
 # --input naming a directory: exit 2, one line.
 fault_directory_as_input() {
   mkdir folder

@@ -43,7 +43,9 @@ inline int finish_stdout(std::string_view name, int status) {
 
 /// Runs `work` (which returns the exit status) the way a program that writes files should end:
 ///
-/// - SIGPIPE is ignored, so a closed stdout is an EPIPE error rather than a sudden death;
+/// - SIGPIPE is ignored, so a closed stdout is an EPIPE error rather than a sudden death; so is
+///   SIGXFSZ, so a file grown past the size limit (`ulimit -f`) is an EFBIG error, reported like a
+///   full disk, with the temporary files removed;
 /// - every exception is caught here, so the stack always unwinds and destructors remove temporary
 ///   files (an uncaught exception may end a program without unwinding); an error becomes one line,
 ///   `NAME: error: what`, on stderr, and exit status 1 — a closed stdout, status 0 and no message
@@ -63,6 +65,7 @@ inline int finish_stdout(std::string_view name, int status) {
 template <typename Work>
 int run_program(std::string_view name, Work work) {
   std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     return finish_stdout(name, work());
   } catch (const Interrupted& stop) {

@@ -33,7 +33,9 @@ class PerKey {
   const T& operator[](std::size_t key) const { return states_[key]; }
   /// How many keys have state: one more than the largest key used.
   std::size_t size() const noexcept { return states_.size(); }
+  /// The first key's state; iteration goes in key order.
   auto begin() const noexcept { return states_.begin(); }
+  /// One past the last key's state.
   auto end() const noexcept { return states_.end(); }
 
  private:

@@ -92,16 +92,6 @@ struct Options {
   streamlab::ChartOptions charts;  // the demo's chart: --no-charts, --plot-data DIR
 };
 
-std::string with_commas(std::uint64_t n) {
-  const std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 // ---- The keys: everything about one stream lives under its name ----
 
 //! [keys]
@@ -811,13 +801,13 @@ void show_produce(Demo& demo, const fs::path& csv) {
   demo.produced = produce(demo.redis, demo.readings, reader, settings);
   const Produced& p = demo.produced;
   fmt::print("Lesson 09's readings: {} rows (seed {}), 16 sensors, some rows broken on purpose.\n",
-             with_commas(static_cast<std::uint64_t>(demo.options.rows)), demo.options.seed);
+             fmt::group_digits(static_cast<std::uint64_t>(demo.options.rows)), demo.options.seed);
   fmt::print("Each good row: XADD readings * line N ts T sensor S value V — the server gives the entry an ID,\n");
   fmt::print("its offset in the log. {} commands a round trip (pipelined), in MULTI/EXEC with the counts.\n",
              demo.options.batch);
-  fmt::print("  rows read: {}\n", with_commas(p.rows));
-  fmt::print("  entries appended to `readings`: {}\n", with_commas(p.valid));
-  fmt::print("  bad rows to `readings:dead`, with line and reason: {} ({})\n", with_commas(p.bad()),
+  fmt::print("  rows read: {}\n", fmt::group_digits(p.rows));
+  fmt::print("  entries appended to `readings`: {}\n", fmt::group_digits(p.valid));
+  fmt::print("  bad rows to `readings:dead`, with line and reason: {} ({})\n", fmt::group_digits(p.bad()),
              reasons(p.rejected));
   streamlab::measured("Produce rate", p.seconds > 0 ? static_cast<double>(p.rows) / p.seconds : 0, "rows/s", 0);
 }
@@ -872,7 +862,7 @@ void show_replay(const Replay& replay, std::uint64_t crash_line, const Options& 
   fmt::print("\nStep by step, the same crash in a third group, `replay`, whose three consumers this program\n");
   fmt::print("runs itself in turns, one batch each a round, so that every round is the same in every run:\n");
   fmt::print("{} read line {} in round {} and stopped there; its {} entries stayed pending, owned by a\n",
-             replay.killed, with_commas(crash_line), replay.crash_round, with_commas(replay.crash_batch));
+             replay.killed, fmt::group_digits(crash_line), replay.crash_round, fmt::group_digits(replay.crash_batch));
   fmt::print("consumer that no longer ran, until in round {} {}, finding nothing new to read, took them\n",
              replay.reclaim_round, replay.reclaimer);
   fmt::print("over (XAUTOCLAIM, idle {} ms) and committed them.\n", options.claim_idle_ms);
@@ -905,15 +895,15 @@ void show_crash(const Demo& demo, redis::Connection& redis, const GroupRun& run,
   const long long entries_read = group_info(redis, "readings", run.group)->field("entries-read")->integer();
   const long long pending = redis.command({"XPENDING", "readings", run.group})[0].integer();
   fmt::print("The consumer that read line {} was killed (SIGKILL) after reading its batch of {}, before\n",
-             with_commas(crash_line), demo.options.batch);
+             fmt::group_digits(crash_line), demo.options.batch);
   fmt::print("committing it. Its entries stayed pending, owned by a consumer that no longer runs. A live\n");
   fmt::print("consumer took them over with XAUTOCLAIM once they had been idle {} ms, and committed them.\n",
              demo.options.claim_idle_ms);
-  fmt::print("  produced: {}\n", with_commas(demo.produced.valid));
+  fmt::print("  produced: {}\n", fmt::group_digits(demo.produced.valid));
   fmt::print("  delivered: {} ({} first deliveries + {} redelivered)\n",
-             with_commas(static_cast<std::uint64_t>(entries_read) + redelivered),
-             with_commas(static_cast<std::uint64_t>(entries_read)), with_commas(redelivered));
-  fmt::print("  acknowledged: {}\n", with_commas(run.report.committed()));
+             fmt::group_digits(static_cast<std::uint64_t>(entries_read) + redelivered),
+             fmt::group_digits(static_cast<std::uint64_t>(entries_read)), fmt::group_digits(redelivered));
+  fmt::print("  acknowledged: {}\n", fmt::group_digits(run.report.committed()));
   fmt::print("  still pending: {}\n", pending);
   show_replay(replay, crash_line, demo.options);
 }
@@ -935,10 +925,11 @@ void show_exactly_once(const Demo& demo, const GroupRun& run) {
                       close(it->second.mean(), one.mean()) && close(it->second.variance(), one.variance());
     if (same) ++equal;
     if (++shown > 3) continue;
-    fmt::print("  sensor {}: count {}, mean {:.12g}, variance {:.12g} — merged: {}\n", id, with_commas(one.count()),
-               one.mean(), one.variance(), same ? "the same" : "DIFFERENT");
+    fmt::print("  sensor {}: count {}, mean {:.12g}, variance {:.12g} — merged: {}\n", id,
+               fmt::group_digits(one.count()), one.mean(), one.variance(), same ? "the same" : "DIFFERENT");
   }
-  fmt::print("  readings counted: {} of {}\n", with_commas(run.report.counted()), with_commas(demo.produced.valid));
+  fmt::print("  readings counted: {} of {}\n", fmt::group_digits(run.report.counted()),
+             fmt::group_digits(demo.produced.valid));
   fmt::print("  sensors equal (count exact, mean and variance to 12 significant digits): {} of {}\n", equal,
              truth.size());
 }
@@ -950,8 +941,9 @@ void show_at_least_once(const Demo& demo, const GroupRun& run) {
   fmt::print("The same crash in a second group, at-least-once, whose consumers save their state (HSET) and\n");
   fmt::print("then acknowledge (XACK) in two steps. The killed consumer had saved the batch's statistics but\n");
   fmt::print("not acknowledged it, so its batch was redelivered and counted again:\n");
-  fmt::print("  readings counted: {} of {}: {} counted twice\n", with_commas(counted), with_commas(demo.produced.valid),
-             with_commas(counted - std::min(counted, demo.produced.valid)));
+  fmt::print("  readings counted: {} of {}: {} counted twice\n", fmt::group_digits(counted),
+             fmt::group_digits(demo.produced.valid),
+             fmt::group_digits(counted - std::min(counted, demo.produced.valid)));
   fmt::print("With state and acknowledgement in one transaction, a crash undoes both, and the redelivery is\n");
   fmt::print("counted once. Kafka does the same with transactions (the consumer's offsets committed with its\n");
   fmt::print("output), and Flink with checkpoints (operator state and source offsets saved together).\n");
@@ -962,15 +954,16 @@ void show_retention(const Produced& trimmed, std::uint64_t read_trimmed, const P
                     std::uint64_t read_paced) {
   streamlab::section("Retention is not backpressure");
   fmt::print("XADD ... MAXLEN {} keeps the stream's newest {} entries. The producer appended to `retained`\n",
-             retention, with_commas(retention));
+             retention, fmt::group_digits(retention));
   fmt::print("while its group's consumers were stopped (a deploy, a crash loop), then they read it:\n");
   fmt::print("  produced: {}; read by the group: {}; lost, trimmed before anyone read them: {}\n",
-             with_commas(trimmed.valid), with_commas(read_trimmed), with_commas(trimmed.valid - read_trimmed));
+             fmt::group_digits(trimmed.valid), fmt::group_digits(read_trimmed),
+             fmt::group_digits(trimmed.valid - read_trimmed));
   fmt::print("Backpressure instead (lesson 08): before each batch the producer to `paced` reads its group's\n");
   fmt::print("lag + pending (XINFO GROUPS) and waits while that backlog is above {}, half the retention:\n",
-             with_commas(retention / 2));
-  fmt::print("  produced: {}; read by the group: {}; lost: {}\n", with_commas(paced.valid), with_commas(read_paced),
-             with_commas(paced.valid - std::min(paced.valid, read_paced)));
+             fmt::group_digits(retention / 2));
+  fmt::print("  produced: {}; read by the group: {}; lost: {}\n", fmt::group_digits(paced.valid),
+             fmt::group_digits(read_paced), fmt::group_digits(paced.valid - std::min(paced.valid, read_paced)));
   streamlab::measured("Producer waits", static_cast<double>(paced.waits), "", 0);
 }
 
@@ -1113,7 +1106,7 @@ int run_produce(const CLI::App& app, const Options& options, redis::Connection& 
   settings.batch = static_cast<std::size_t>(options.batch);
   const Produced p = produce(redis, Keys{options.stream}, *reader, settings);
   fmt::print("{}: {} rows read, {} entries appended to {}, {} bad rows to {} ({})\n", options.input,
-             with_commas(p.rows), with_commas(p.valid), options.stream, with_commas(p.bad()),
+             fmt::group_digits(p.rows), fmt::group_digits(p.valid), options.stream, fmt::group_digits(p.bad()),
              Keys{options.stream}.dead(), reasons(p.rejected));
   if (p.interrupted) {
     fmt::print("{}: the rows above were appended; the rest were not.\n", streamlab::interrupt_name());
@@ -1129,7 +1122,7 @@ int run_consume(const Options& options, redis::Connection& redis) {
     const ConsumerState& s = consumer.state();
     fmt::print(
         "consumer {} of group {}: {} entries committed ({} new, {} taken over), {} malformed; {}\n", options.name,
-        options.group, with_commas(s.committed), with_commas(s.delivered), with_commas(s.redelivered),
+        options.group, fmt::group_digits(s.committed), fmt::group_digits(s.delivered), fmt::group_digits(s.redelivered),
         [&] {
           std::uint64_t n = 0;
           for (auto r : s.rejected) n += r;
@@ -1163,9 +1156,10 @@ int run_report(const CLI::App& app, const Options& options, redis::Connection& r
   const long long pending = info ? info->field("pending")->integer() : 0;
   fmt::print("group {} on {}: {} consumer{}, {} entries committed, {} readings in {} sensors, {} pending\n",
              options.group, options.stream, report.consumers.size(), report.consumers.size() == 1 ? "" : "s",
-             with_commas(report.committed()), with_commas(report.counted()), report.sensors.size(), pending);
-  fmt::print("producers: {} rows read, {} valid, rejected: {}\n", with_commas(report.rows), with_commas(report.valid),
-             reasons(report.rejected));
+             fmt::group_digits(report.committed()), fmt::group_digits(report.counted()), report.sensors.size(),
+             pending);
+  fmt::print("producers: {} rows read, {} valid, rejected: {}\n", fmt::group_digits(report.rows),
+             fmt::group_digits(report.valid), reasons(report.rejected));
   if (json) {
     json->write(summary_json(report));
     json->commit();
@@ -1240,7 +1234,7 @@ int main(int argc, char** argv) {
       return streamlab::usage_error(app, error.what());
     }
     fmt::print("{}: {} rows of readings (seed {})\n", options.output,
-               with_commas(static_cast<std::uint64_t>(options.rows)), options.seed);
+               fmt::group_digits(static_cast<std::uint64_t>(options.rows)), options.seed);
     return 0;
   }
   if (options.stream.empty()) return streamlab::usage_error(app, "--stream needs a name");
